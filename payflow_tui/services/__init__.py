@@ -1,0 +1,12 @@
+"""The service module: the only code that reads or writes the database.
+
+Pure Python with no Textual import; the app, the CLI and the scheduler all
+go through ``PayFlow``.
+"""
+
+from . import errors
+from .base import Movement, Session
+from .errors import PayFlowError
+from .facade import PayFlow
+
+__all__ = ["PayFlow", "PayFlowError", "Session", "Movement", "errors"]

@@ -1,0 +1,170 @@
+"""Reading balances, histories and the audit log, paged by keyset (never OFFSET)."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from ..clock import from_iso, to_iso
+from . import errors as E
+from .base import STAFF, ServiceBase, Session
+from .views import TX_SELECT, Page, TransactionView, WalletView, tx_view, wallet_view
+
+TX_TYPES = ("DEPOSIT", "WITHDRAWAL", "TRANSFER", "SUBSCRIPTION")
+TX_STATUSES = ("PENDING", "SUCCESS", "FAILED")
+
+
+def tx_filters(*, type: str | None = None, status: str | None = None, date_from: datetime | None = None,
+               date_to: datetime | None = None, search: str | None = None) -> tuple[list[str], list]:
+    """SQL conditions for the transaction filters shared by every listing."""
+    where: list[str] = []
+    args: list = []
+    if type:
+        t = type.strip().upper()
+        if t not in TX_TYPES:
+            raise E.InvalidInput(f"Type must be one of {', '.join(TX_TYPES)}.")
+        where.append("t.type = ?")
+        args.append(t)
+    if status:
+        s = status.strip().upper()
+        if s not in TX_STATUSES:
+            raise E.InvalidInput(f"Status must be one of {', '.join(TX_STATUSES)}.")
+        where.append("t.status = ?")
+        args.append(s)
+    if date_from:
+        where.append("t.created_at >= ?")
+        args.append(to_iso(date_from))
+    if date_to:
+        where.append("t.created_at < ?")
+        args.append(to_iso(date_to))
+    if search and search.strip():
+        where.append("t.reference LIKE ?")
+        args.append(search.strip().upper().replace("%", "") + "%")
+    if date_from and date_to and date_from >= date_to:
+        raise E.InvalidInput("The start date must be before the end date.")
+    return where, args
+
+
+class QueriesMixin(ServiceBase):
+    def wallet(self, session: Session, *, for_email: str | None = None) -> WalletView:
+        """A wallet's balance and state. Callers: oneself; TELLER for account holders; ADMIN."""
+        with self._read() as conn:
+            actor = self._actor(conn, session)
+            subject = self._subject(conn, actor, for_email)
+            return wallet_view(conn, self._wallet_of(conn, subject["id"])["id"])
+
+    def balance(self, session: Session, *, for_email: str | None = None) -> int:
+        """A wallet's balance in minor units (same callers as ``wallet``)."""
+        return self.wallet(session, for_email=for_email).balance
+
+    def history(self, session: Session, *, for_email: str | None = None, limit: int = 50,
+                before_id: int | None = None, **filters) -> Page:
+        """One wallet's transactions, newest first, one page at a time.
+
+        Callers: oneself; TELLER for account holders; ADMIN. ``before_id`` is the
+        previous page's ``next_cursor``. Filters: type, status, date_from,
+        date_to, search (a reference prefix).
+        """
+        limit = _check_limit(limit)
+        with self._read() as conn:
+            actor = self._actor(conn, session)
+            subject = self._subject(conn, actor, for_email)
+            wallet_id = self._wallet_of(conn, subject["id"])["id"]
+            where, args = tx_filters(**filters)
+            where = ["t.wallet_id = ?", *where]
+            return _page(conn, where, [wallet_id, *args], limit, before_id)
+
+    def all_transactions(self, session: Session, *, limit: int = 50, before_id: int | None = None,
+                         email: str | None = None, **filters) -> Page:
+        """Every wallet's transactions, newest first. Callers: ADMIN."""
+        limit = _check_limit(limit)
+        with self._read() as conn:
+            self._actor(conn, session, "ADMIN")
+            where, args = tx_filters(**filters)
+            if email:
+                user = self._user_by_email(conn, email)
+                if user is None:
+                    raise E.NotFound(f"No user with email {email.strip()}.")
+                where.append("t.wallet_id = ?")
+                args.append(self._wallet_of(conn, user["id"])["id"])
+            return _page(conn, where, args, limit, before_id)
+
+    def get_transaction(self, session: Session, reference: str) -> TransactionView:
+        """One transaction by reference. Callers: its owner; TELLER (account holders); ADMIN."""
+        with self._read() as conn:
+            actor = self._actor(conn, session)
+            row = conn.execute(TX_SELECT + " WHERE t.reference = ?",
+                               ((reference or "").strip().upper(),)).fetchone()
+            if row is None:
+                raise E.NotFound(f"No transaction with reference {reference}.")
+            owner = conn.execute("SELECT u.* FROM users u JOIN wallets w ON w.user_id = u.id"
+                                 " WHERE w.id = ?", (row["wallet_id"],)).fetchone()
+            if owner["id"] != actor["id"]:
+                if actor["role"] not in STAFF or (actor["role"] == "TELLER" and owner["role"] != "USER"):
+                    raise E.NotFound(f"No transaction with reference {reference}.")
+            return tx_view(row)
+
+    def changes_marker(self, session: Session) -> tuple:
+        """A cheap fingerprint of what a screen shows; when it changes, reload.
+
+        Any logged-in user. Reads the newest transaction id and update time,
+        the caller's wallet row and the newest audit id.
+        """
+        with self._read() as conn:
+            actor = self._actor(conn, session)
+            tx = conn.execute("SELECT max(id), max(updated_at) FROM transactions").fetchone()
+            w = conn.execute("SELECT balance, frozen FROM wallets WHERE user_id = ?", (actor["id"],)).fetchone()
+            audit = conn.execute("SELECT max(id) FROM audit_log").fetchone()
+            return (tx[0], tx[1], w[0], w[1], audit[0], actor["status"], actor["role"])
+
+    def audit_entries(self, session: Session, *, limit: int = 100, before_id: int | None = None,
+                      actor_email: str | None = None, subject_email: str | None = None,
+                      action: str | None = None, date_from: datetime | None = None,
+                      date_to: datetime | None = None) -> Page:
+        """The audit log, newest first. Callers: ADMIN."""
+        limit = _check_limit(limit)
+        with self._read() as conn:
+            self._actor(conn, session, "ADMIN")
+            where, args = ["a.id < ?"], [before_id or 2**62]
+            for email, column in ((actor_email, "a.actor_user_id"), (subject_email, "a.subject_user_id")):
+                if email:
+                    user = self._user_by_email(conn, email)
+                    where.append(f"{column} = ?")
+                    args.append(user["id"] if user else -1)
+            if action:
+                where.append("a.action = ?")
+                args.append(action.strip().upper())
+            if date_from:
+                where.append("a.at >= ?")
+                args.append(to_iso(date_from))
+            if date_to:
+                where.append("a.at < ?")
+                args.append(to_iso(date_to))
+            rows = conn.execute(
+                "SELECT a.*, ua.email AS actor_email, us.email AS subject_email FROM audit_log a"
+                " LEFT JOIN users ua ON ua.id = a.actor_user_id LEFT JOIN users us ON us.id = a.subject_user_id"
+                " WHERE " + " AND ".join(where) + " ORDER BY a.id DESC LIMIT ?", (*args, limit + 1),
+            ).fetchall()
+            items = [
+                {"id": r["id"], "at": from_iso(r["at"]), "action": r["action"], "actor": r["actor_email"],
+                 "subject": r["subject_email"], "wallet_id": r["subject_wallet_id"],
+                 "details": json.loads(r["details"])}
+                for r in rows[:limit]
+            ]
+            return Page(items, items[-1]["id"] if len(rows) > limit else None)
+
+
+def _check_limit(limit: int) -> int:
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000:
+        raise E.InvalidInput("Limit must be a whole number from 1 to 10000.")
+    return limit
+
+
+def _page(conn, where: list[str], args: list, limit: int, before_id: int | None) -> Page:
+    if before_id is not None:
+        where = [*where, "t.id < ?"]
+        args = [*args, before_id]
+    sql = TX_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY t.id DESC LIMIT ?"
+    rows = conn.execute(sql, (*args, limit + 1)).fetchall()
+    items = [tx_view(r) for r in rows[:limit]]
+    return Page(items, items[-1].id if len(rows) > limit else None)
