@@ -1,0 +1,1 @@
+"""The Textual app: screens and widgets. It reaches data only through services."""
