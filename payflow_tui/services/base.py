@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from argon2 import PasswordHasher
 
@@ -299,7 +299,8 @@ class ServiceBase:
         """Record a wallet event in the outbox (inside the caller's transaction)."""
 
     def _rules_before(self, conn: sqlite3.Connection, movement: "Movement") -> None:
-        """Blocking fraud rules: may record a refusal and raise ``CommittedRefusal``."""
+        """Blocking fraud rules: may record a refusal (``movement.refuse``) and raise
+        ``CommittedRefusal``."""
 
     def _rules_after(self, conn: sqlite3.Connection, movement: "Movement") -> None:
         """Alerting fraud rules, after a movement succeeded or was refused."""
@@ -321,6 +322,10 @@ class Movement:
     status: str = "PENDING"
     counterparty_wallet_id: int | None = None
     transaction_ids: list[int] = field(default_factory=list)
+    # Set by the operation: records this movement as refused exactly as the
+    # operation records its own refusals (FAILED row, idempotency record,
+    # alerting rules), then raises CommittedRefusal. Blocking rules call it.
+    refuse: Callable[[E.PayFlowError], None] | None = field(default=None, repr=False, compare=False)
 
 
 def utc(dt: datetime) -> datetime:

@@ -46,6 +46,7 @@ IdempotencyConflict = _error(
 AlreadyProcessed = _error("AlreadyProcessed", "ALREADY_PROCESSED", EXIT_BUSINESS, "The record is no longer pending.")
 NotSandbox = _error("NotSandbox", "NOT_SANDBOX", EXIT_BUSINESS, "Only a sandbox database allows this.")
 Conflict = _error("Conflict", "CONFLICT", EXIT_BUSINESS, "The record already exists or is in the wrong state.")
+RuleBlocked = _error("RuleBlocked", "BLOCKED_BY_RULE", EXIT_BUSINESS, "A fraud rule stopped the payment.")
 
 ERRORS_BY_CODE = {cls.code: cls for cls in PayFlowError.__subclasses__()}
 

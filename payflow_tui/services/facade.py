@@ -16,6 +16,7 @@ from .deposits import DepositsMixin
 from .integrity import IntegrityMixin
 from .payments import PaymentsMixin
 from .queries import QueriesMixin
+from .rules import FraudMixin
 from .sandbox import SandboxMixin
 
 
@@ -27,6 +28,7 @@ class PayFlow(
     AdminMixin,
     QueriesMixin,
     SandboxMixin,
+    FraudMixin,  # before IntegrityMixin: its verify() runs the wallet integrity check first
     IntegrityMixin,
 ):
     """The transactional service module.

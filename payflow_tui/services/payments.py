@@ -59,12 +59,16 @@ class PaymentsMixin(ServiceBase):
             wallet = self._wallet_of(conn, subject["id"])
             mv = Movement("WITHDRAWAL", actor["id"], subject["id"], wallet["id"], amount, now)
             reference = new_reference("WITHDRAWAL")
-            refusal = self._withdrawal_refusal(subject, wallet, amount)
-            if refusal is None:
-                self._rules_before(conn, mv)
-            if refusal is not None:
-                self._refuse(conn, mv, wallet, type="WITHDRAWAL", reference=reference, error=refusal,
+
+            def refuse(error: E.PayFlowError) -> None:
+                self._refuse(conn, mv, wallet, type="WITHDRAWAL", reference=reference, error=error,
                              key=key, operation="withdraw", params=params, memo=memo)
+
+            mv.refuse = refuse
+            refusal = self._withdrawal_refusal(subject, wallet, amount)
+            if refusal is not None:
+                refuse(refusal)
+            self._rules_before(conn, mv)
             cash = system_account(conn, "CASH_CLEARING", wallet["currency"])
             entry = post_entry(conn, now, "WITHDRAWAL", f"Withdrawal {reference}",
                                [(wallet["account_id"], -amount), (cash, amount)])
@@ -128,14 +132,18 @@ class PaymentsMixin(ServiceBase):
         mv = Movement("TRANSFER", actor["id"], actor["id"], sender_wallet["id"], amount, now,
                       counterparty_wallet_id=recipient_wallet["id"] if recipient_wallet else None)
         transfer_ref = new_reference("TRANSFER")
-        refusal = _transfer_refusal(sender_wallet, recipient, recipient_wallet, amount, to_email)
-        if refusal is None:
-            self._rules_before(conn, mv)
-        if refusal is not None:
+
+        def refuse(error: E.PayFlowError) -> None:
             self._refuse(conn, mv, sender_wallet, type="TRANSFER", reference=f"{transfer_ref}-D",
-                         error=refusal, key=key, operation="transfer", params=params,
+                         error=error, key=key, operation="transfer", params=params,
                          transfer_ref=transfer_ref, memo=memo,
                          counterparty_wallet_id=mv.counterparty_wallet_id)
+
+        mv.refuse = refuse
+        refusal = _transfer_refusal(sender_wallet, recipient, recipient_wallet, amount, to_email)
+        if refusal is not None:
+            refuse(refusal)
+        self._rules_before(conn, mv)
         entry = post_entry(
             conn, now, "TRANSFER", f"Transfer {transfer_ref}",
             [(sender_wallet["account_id"], -amount), (recipient_wallet["account_id"], amount)],
