@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from ..clock import to_iso
 from . import errors as E
 from .alerts import AlertsMixin
+from .audit_trail import AuditTrailMixin
 from .base import CommittedRefusal, Movement, Session
 from .chain import last_link
 from .fraud_views import IntegrityReport, LedgerVerifyReport, RuleView, WalletFinding, rule_view
@@ -32,7 +33,7 @@ _RULE_SELECT = ("SELECT r.*, u.email AS updated_by_email FROM fraud_rules r"
                 " LEFT JOIN users u ON u.id = r.updated_by")
 
 
-class FraudMixin(AlertsMixin):
+class FraudMixin(AlertsMixin, AuditTrailMixin):
     # -- evaluating rules inside a movement ------------------------------------------------
 
     def _enabled_rules(self, conn: sqlite3.Connection) -> dict[str, sqlite3.Row]:
