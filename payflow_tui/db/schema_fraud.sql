@@ -84,7 +84,14 @@ BEGIN SELECT RAISE(ABORT, 'alert_transactions is append-only'); END;
 CREATE TRIGGER IF NOT EXISTS alert_transactions_no_delete BEFORE DELETE ON alert_transactions
 BEGIN SELECT RAISE(ABORT, 'alert_transactions is append-only'); END;
 
--- The rules' windows read one wallet's recent transactions, and whether it paid a recipient before.
-CREATE INDEX IF NOT EXISTS transactions_wallet_created ON transactions (wallet_id, created_at);
-CREATE INDEX IF NOT EXISTS transactions_wallet_counterparty
-    ON transactions (wallet_id, counterparty_wallet_id, created_at);
+-- The rules read one wallet's recent transfers out, whether it paid a recipient before, and
+-- one user's recent failures: partial indexes hold only those rows, so each window is a
+-- short range scan that never touches the table, whatever else the wallet did.
+CREATE INDEX IF NOT EXISTS transactions_sent
+    ON transactions (wallet_id, created_at, amount, counterparty_wallet_id)
+    WHERE type = 'TRANSFER' AND direction = 'DEBIT' AND status = 'SUCCESS';
+CREATE INDEX IF NOT EXISTS transactions_sent_to
+    ON transactions (wallet_id, counterparty_wallet_id, created_at)
+    WHERE type = 'TRANSFER' AND direction = 'DEBIT' AND status = 'SUCCESS';
+CREATE INDEX IF NOT EXISTS transactions_failed_by
+    ON transactions (actor_user_id, created_at) WHERE status = 'FAILED';

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from datetime import datetime
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from ..clock import from_iso, to_iso
@@ -31,8 +32,10 @@ class AlertsMixin(ServiceBase):
 
     def _open_alert(self, conn: sqlite3.Connection, rule: sqlite3.Row, *, user_id: int | None,
                     wallet_id: int | None, summary: str, details: dict, transaction_ids: list[int],
-                    now: datetime, extend_since: datetime | None = None) -> int:
-        """Open an alert (audited, ``alert.opened`` emitted) and link its transactions.
+                    now: datetime, extend_since: datetime | None = None,
+                    opening_ids: Callable[[], list[int]] | None = None) -> int:
+        """Open an alert (audited, ``alert.opened`` emitted) and link its transactions
+        (and, for a new alert, ``opening_ids()``: the history that led up to it).
 
         With ``extend_since``, an unresolved alert of the same rule and user opened
         since then takes the new transactions instead, so one burst makes one alert.
@@ -60,6 +63,8 @@ class AlertsMixin(ServiceBase):
             # Addressed to no customer: an alert is for staff, never for the person it is about.
             self._emit(conn, "alert.opened", user_id=None, alert_id=alert_id, rule=rule["code"],
                        severity=rule["severity"], subject_user_id=user_id, wallet_id=wallet_id)
+            if opening_ids is not None:
+                transaction_ids = [*opening_ids(), *transaction_ids]
         conn.executemany(
             "INSERT OR IGNORE INTO alert_transactions (alert_id, transaction_id) VALUES (?, ?)",
             [(alert_id, tx_id) for tx_id in transaction_ids],

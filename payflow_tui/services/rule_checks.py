@@ -11,6 +11,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import Callable
 from zoneinfo import ZoneInfo
 
 from ..clock import from_iso, to_iso
@@ -24,13 +25,18 @@ _SENT = ("t.type = 'TRANSFER' AND t.direction = 'DEBIT' AND t.status = 'SUCCESS'
 @dataclass
 class Finding:
     """Why a rule fired: for the alert (summary, details, transactions), the customer
-    (``refusal``, when it blocks) and the lock or freeze (``reason``)."""
+    (``refusal``, when it blocks) and the lock or freeze (``reason``).
+
+    ``transaction_ids`` are linked to the alert every time; ``opening_ids`` (the
+    history that led up to it, possibly long) only when a new alert is opened.
+    """
 
     summary: str
     reason: str
     refusal: str
     details: dict = field(default_factory=dict)
     transaction_ids: list[int] = field(default_factory=list)
+    opening_ids: Callable[[], list[int]] | None = None
     extend_since: datetime | None = None
 
 
@@ -68,14 +74,6 @@ def day_start(now: datetime, day: str, zone: ZoneInfo) -> datetime:
     return datetime.combine(local.date(), time(0), tzinfo=zone)
 
 
-def _sent_since(conn: sqlite3.Connection, wallet_id: int, since: datetime, now: datetime) -> list:
-    return conn.execute(
-        f"SELECT t.id, t.amount FROM transactions t WHERE t.wallet_id = ? AND {_SENT}"
-        " AND t.created_at >= ? AND t.created_at <= ? ORDER BY t.id",
-        (wallet_id, to_iso(since), to_iso(now)),
-    ).fetchall()
-
-
 def daily_transfer_out(conn: sqlite3.Connection, mv: Movement, p: dict, phase: str, *,
                        zone: ZoneInfo, limit_key: str = "threshold") -> Finding | None:
     """More than ``p[limit_key]`` sent by transfer from one wallet in a day, this
@@ -84,8 +82,13 @@ def daily_transfer_out(conn: sqlite3.Connection, mv: Movement, p: dict, phase: s
     if mv.kind != "TRANSFER" or limit is None or (phase == "after" and mv.status != "SUCCESS"):
         return None
     since = day_start(mv.now, p["day"], zone)
-    rows = _sent_since(conn, mv.wallet_id, since, mv.now)
-    total = sum(r[1] for r in rows) + (mv.amount if phase == "before" else 0)
+    window = (mv.wallet_id, to_iso(since), to_iso(mv.now))
+    total, count = conn.execute(
+        f"SELECT coalesce(sum(t.amount), 0), count(*) FROM transactions t WHERE t.wallet_id = ? AND {_SENT}"
+        " AND t.created_at >= ? AND t.created_at <= ?", window,
+    ).fetchone()
+    if phase == "before":
+        total, count = total + mv.amount, count + 1
     if total <= limit:
         return None
     day = "today" if p["day"] == "calendar" else "in the last 24 hours"
@@ -95,8 +98,11 @@ def daily_transfer_out(conn: sqlite3.Connection, mv: Movement, p: dict, phase: s
         refusal=(f"This transfer would take what you sent {day} to {format_amount(total)},"
                  f" above the limit of {format_amount(limit)}"),
         details={"total": total, "threshold": limit, "day": p["day"], "since": since.isoformat(),
-                 "transfers": len(rows) + (1 if phase == "before" else 0)},
-        transaction_ids=[r[0] for r in rows], extend_since=since,
+                 "transfers": count},
+        opening_ids=lambda: [r[0] for r in conn.execute(
+            f"SELECT t.id FROM transactions t WHERE t.wallet_id = ? AND {_SENT}"
+            " AND t.created_at >= ? AND t.created_at <= ? ORDER BY t.id", window)],
+        extend_since=since,
     )
 
 

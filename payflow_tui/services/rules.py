@@ -88,7 +88,8 @@ class FraudMixin(AlertsMixin, AuditTrailMixin):
         ids = sorted(set(finding.transaction_ids) | set(mv.transaction_ids))
         return self._open_alert(conn, rule, user_id=mv.user_id, wallet_id=mv.wallet_id,
                                 summary=finding.summary, details={**finding.details, "action": taken},
-                                transaction_ids=ids, now=mv.now, extend_since=finding.extend_since)
+                                transaction_ids=ids, now=mv.now, extend_since=finding.extend_since,
+                                opening_ids=finding.opening_ids)
 
     def _block(self, conn: sqlite3.Connection, mv: Movement, rule: sqlite3.Row, finding: Finding) -> None:
         """Refuse the movement as its operation refuses (FAILED row, idempotency, alerting
@@ -105,7 +106,7 @@ class FraudMixin(AlertsMixin, AuditTrailMixin):
             self._open_alert(conn, rule, user_id=mv.user_id, wallet_id=mv.wallet_id,
                              summary=f"Blocked: {finding.summary}",
                              details={**finding.details, "action": "blocked"},
-                             transaction_ids=ids, now=mv.now)
+                             transaction_ids=ids, now=mv.now, opening_ids=finding.opening_ids)
             raise
         raise RuntimeError("Movement.refuse returned instead of raising CommittedRefusal")
 
