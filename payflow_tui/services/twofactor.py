@@ -145,6 +145,8 @@ class TwoFactorMixin(ServiceBase):
         if enrolled:
             message = (f"Two-factor authentication is on; {left} recovery codes left. Transfers and"
                        f" withdrawals of {format_amount(threshold)} or more need a code.")
+        elif row is not None:
+            message = "Two-factor enrolment is started: confirm it with the code your app shows."
         elif required:
             message = "Admin logins require two-factor authentication: " + ENROL_HINT + "."
         else:
