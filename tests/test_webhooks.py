@@ -293,3 +293,20 @@ def test_the_worker_thread_delivers_on_its_own(bank, hooked, receiver, pf):
             time.sleep(0.02)
     assert receiver.types() == ["withdrawal.completed"]
     assert receiver.requests[0].signature_ok
+
+
+def test_the_readme_snippet_verifies_a_real_request(bank, hooked, receiver, pf, monkeypatch):
+    import pathlib
+    import time
+
+    readme = (pathlib.Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Two-factor, webhooks and notifications"):]
+    snippet = section.split("```python", 1)[1].split("```", 1)[0]
+    scope: dict = {}
+    exec(snippet, scope)
+    pf.withdraw(bank.ada, 100_000)
+    pf.deliver_due_webhooks()
+    (req,) = receiver.requests
+    monkeypatch.setattr(time, "time", lambda: pf.now().timestamp())  # the receiver's clock: the bank's
+    assert scope["verify"](SECRET, req.headers[signing.SIGNATURE_HEADER], req.raw)
+    assert not scope["verify"](SECRET, req.headers[signing.SIGNATURE_HEADER], req.raw.replace(b"1000", b"9000"))

@@ -99,7 +99,18 @@ class DeliveryMixin(ServiceBase):
 
     # -- step 1: fan out and claim ---------------------------------------------------------
 
+    def _nothing_due(self) -> bool:
+        # Called every few seconds by the scheduler: when idle, a read, not the write lock.
+        conn = self._conn()
+        return conn.execute(
+            "SELECT NOT EXISTS (SELECT 1 FROM outbox WHERE dispatched_at IS NULL)"
+            " AND NOT EXISTS (SELECT 1 FROM deliveries WHERE status = 'PENDING' AND next_attempt_at <= ?)",
+            (to_iso(self._now(conn)),),
+        ).fetchone()[0] == 1
+
     def _claim_due(self, limit: int) -> tuple[list[_Job], dict]:
+        if self._nothing_due():
+            return [], {}
         with self._write() as conn:
             now = self._now(conn)
             settings = self._settings(conn)
