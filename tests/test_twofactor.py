@@ -256,3 +256,11 @@ def test_admin_logins_can_require_the_code(bank, pf, clock):
     assert pf.login("teller@bank.test", PASSWORD).role == "TELLER"
     reasons = [e["details"].get("reason") for e in pf.audit_entries(session).items if e["action"] == "LOGIN_FAILED"]
     assert reasons.count("wrong two-factor code") == 2
+
+
+def test_a_batch_refuses_rows_at_or_above_the_threshold_alone(bank, ada2fa, pf):
+    csv_text = "email,amount,reference\nbola@bank.test,100.00,r1\nbola@bank.test,50000.00,r2\n"
+    summary = pf.bulk_transfer(bank.ada, csv_text)
+    assert [(r.reference, r.status, r.code) for r in summary.rows] == [
+        ("r1", "SENT", None), ("r2", "REFUSED", "OTP_REQUIRED")]
+    assert pf.balance(bank.bola) == 10_000
