@@ -14,6 +14,7 @@ from .auth import AuthMixin
 from .bulk import BulkMixin
 from .deposits import DepositsMixin
 from .integrity import IntegrityMixin
+from .notify import NotifyMixin
 from .payments import PaymentsMixin
 from .queries import QueriesMixin
 from .sandbox import SandboxMixin
@@ -28,6 +29,7 @@ class PayFlow(
     QueriesMixin,
     SandboxMixin,
     IntegrityMixin,
+    NotifyMixin,
 ):
     """The transactional service module.
 
