@@ -14,6 +14,7 @@ from .auth import AuthMixin
 from .bulk import BulkMixin
 from .deposits import DepositsMixin
 from .integrity import IntegrityMixin
+from .notify import NotifyMixin
 from .payments import PaymentsMixin
 from .queries import QueriesMixin
 from .rules import FraudMixin
@@ -30,6 +31,7 @@ class PayFlow(
     SandboxMixin,
     FraudMixin,  # before IntegrityMixin: its verify() runs the wallet integrity check first
     IntegrityMixin,
+    NotifyMixin,
 ):
     """The transactional service module.
 
