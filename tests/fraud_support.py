@@ -7,6 +7,15 @@ import pytest
 from payflow_tui.services import errors as E
 
 
+@pytest.fixture
+def bank(bank):
+    """The shared bank with two-factor step-up out of the way: these tests are about the
+    fraud rules, which see a payment only once step-up has let it through."""
+    with bank.pf._write() as conn:
+        bank.pf._put_setting(conn, "step_up_threshold_minor", str(10**15))
+    return bank
+
+
 def fail_transfers(pf, session, n: int, to: str = "bola@bank.test") -> None:
     """``n`` transfers refused for want of funds: each one a FAILED row."""
     for _ in range(n):
@@ -62,7 +71,7 @@ def advance(bank, clock, **delta) -> None:
     """Move the clock and log everyone in again (sessions expire after 15 idle minutes)."""
     from datetime import timedelta
 
-    from conftest import PASSWORD
+    from tests.conftest import PASSWORD
 
     clock.advance(**delta)
     if timedelta(**delta) < timedelta(minutes=15):

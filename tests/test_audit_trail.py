@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from conftest import PASSWORD
-from fraud_support import advance, fail_transfers
+from tests.conftest import PASSWORD
+from tests.fraud_support import bank  # noqa: F401  (the shared bank, step-up out of the way)
+from tests.fraud_support import advance, fail_transfers
 
 from payflow_tui.services import errors as E
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import FAST_HASHER, PASSWORD
-from fraud_support import fail_transfers
+from tests.conftest import FAST_HASHER, PASSWORD
+from tests.fraud_support import bank  # noqa: F401  (the shared bank, step-up out of the way)
+from tests.fraud_support import fail_transfers
 
 from payflow_tui import cli
 

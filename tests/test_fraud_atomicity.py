@@ -4,8 +4,9 @@ row, no transaction row without its alert, and a blocked payment replays as bloc
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD
-from fraud_support import all_alerts, ledger_state, scalar
+from tests.conftest import PASSWORD
+from tests.fraud_support import bank  # noqa: F401  (the shared bank, step-up out of the way)
+from tests.fraud_support import all_alerts, fail_transfers, ledger_state, scalar
 
 from payflow_tui.services import errors as E
 
@@ -86,8 +87,6 @@ def test_a_blocked_withdrawal_leaves_no_partial_state(bank, clock):
 
 
 def test_a_lock_commits_with_the_refusal_that_caused_it(bank):
-    from fraud_support import fail_transfers
-
     pf = bank.pf
     fail_transfers(pf, bank.ada, 3)
     before = ledger_state(pf)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from fraud_support import advance, all_alerts, ledger_state, scalar, wallet_row
+from tests.fraud_support import bank  # noqa: F401  (the shared bank, step-up out of the way)
+from tests.fraud_support import advance, all_alerts, ledger_state, scalar, wallet_row
 
 from payflow_tui.services import errors as E
 

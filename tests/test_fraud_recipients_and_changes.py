@@ -4,8 +4,9 @@ LARGE_AFTER_SECURITY_CHANGE (a large payment soon after a password change or an 
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD
-from fraud_support import advance, all_alerts, fail_transfers, ledger_state
+from tests.conftest import PASSWORD
+from tests.fraud_support import bank  # noqa: F401  (the shared bank, step-up out of the way)
+from tests.fraud_support import advance, all_alerts, fail_transfers, ledger_state
 
 from payflow_tui.services import errors as E
 

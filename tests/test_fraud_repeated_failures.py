@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from conftest import PASSWORD
-from fraud_support import all_alerts, fail_transfers, scalar, user_row
+from tests.conftest import PASSWORD
+from tests.fraud_support import bank  # noqa: F401  (the shared bank, step-up out of the way)
+from tests.fraud_support import all_alerts, fail_transfers, scalar, user_row
 
 from payflow_tui.services import errors as E
 
@@ -144,3 +145,21 @@ def test_thresholds_are_parameters(bank, clock):
     assert user_row(pf, "ada@bank.test")["status"] == "ACTIVE"
     fail_transfers(pf, bank.ada, 1)
     assert user_row(pf, "ada@bank.test")["status"] == "LOCKED"
+
+
+def test_wrong_two_factor_codes_are_refused_payments_that_count(pf, clock):
+    from payflow_tui.services import totp
+    from tests.conftest import Bank
+
+    bank = Bank(pf)  # step-up left on: payments of ₦50,000.00 or more need a code
+    bank.fund(bank.ada, 20_000_000)
+    enrolment = pf.begin_2fa_enrolment(bank.ada)
+    pf.confirm_2fa_enrolment(bank.ada, totp.code_at(enrolment.secret, clock()))
+    clock.advance(seconds=30)
+    wrong = f"{(int(totp.code_at(enrolment.secret, clock())) + 1) % 10**6:06d}"
+    for _ in range(4):
+        with pytest.raises(E.OtpInvalid):
+            pf.transfer(bank.ada, "bola@bank.test", 5_000_000, otp=wrong)
+    assert user_row(pf, "ada@bank.test")["status"] == "LOCKED"
+    [alert] = all_alerts(pf, bank.admin)
+    assert {t.failure_code for t in pf.get_alert(bank.admin, alert.id).transactions} == {"OTP_INVALID"}

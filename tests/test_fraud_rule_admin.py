@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from fraud_support import ledger_state, scalar
+from tests.fraud_support import bank  # noqa: F401  (the shared bank, step-up out of the way)
+from tests.fraud_support import ledger_state, scalar
 
 from payflow_tui.services import errors as E
 from payflow_tui.services.rule_defs import RULES

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
-from fraud_support import all_alerts, audit_actions, drop_triggers, scalar, wallet_row
+from tests.fraud_support import bank  # noqa: F401  (the shared bank, step-up out of the way)
+from tests.fraud_support import all_alerts, audit_actions, drop_triggers, scalar, wallet_row
 
 from payflow_tui.services import errors as E
 from payflow_tui.services.chain import audit_hash
