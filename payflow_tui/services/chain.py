@@ -45,12 +45,13 @@ def last_link(conn: sqlite3.Connection, table: str) -> tuple[int, str]:
 Link = tuple[int, str, str, str]
 
 
-def first_break(links: Iterator[Link], noun: str) -> tuple[int, str] | None:
+def first_break(links: Iterator[Link], noun: str, short: str) -> tuple[int, str] | None:
     """The first row where a chain is broken, named with what most likely happened.
 
     Ids run 1, 2, 3, ... without gaps, so a gap is a deletion and an id out of
     sequence an insertion. A row whose successor links to its predecessor was
     slipped in between them (the ids after it renumbered to make room).
+    ``noun`` names a row ("audit row"), ``short`` a row in passing ("row").
     """
     prev_hash, prev_prev_hash, expected = GENESIS, None, 1
     pending: Link | None = next(links, None)
@@ -58,25 +59,25 @@ def first_break(links: Iterator[Link], noun: str) -> tuple[int, str] | None:
         row_id, stored_prev, stored_hash, computed = pending
         following = next(links, None)
         if row_id < expected:
-            return row_id, f"{noun} {row_id} was inserted: its id is out of sequence (expected {expected})"
+            return row_id, f"{noun} {row_id} was inserted (its id is out of sequence: {expected} comes next)"
         if row_id > expected:
-            gone = str(expected) if row_id == expected + 1 else f"{expected} to {row_id - 1}"
-            return expected, f"{noun} {gone} was deleted: {noun} {row_id} follows {noun} {expected - 1}"
+            more = f" ({row_id - expected} deleted)" if row_id - expected > 1 else ""
+            return row_id, f"{noun} {expected} is missing before {short} {row_id}{more}"
         content_ok, link_ok = computed == stored_hash, stored_prev == prev_hash
         if not link_ok and stored_prev == prev_prev_hash:
-            return row_id - 1, (f"{noun} {row_id - 1} was inserted: {noun} {row_id} links past it"
-                                f" to the {noun} before")
+            return row_id - 1, (f"{noun} {row_id - 1} was inserted (the {short} after it links past it"
+                                f" to the {short} before it)")
         if not (content_ok and link_ok) and following is not None and following[1] == prev_hash:
-            return row_id, (f"{noun} {row_id} was inserted: the {noun} after it links past it"
-                            " to the one before")
+            return row_id, (f"{noun} {row_id} was inserted (the {short} after it links past it"
+                            f" to the {short} before it)")
         if not content_ok and link_ok:
-            return row_id, f"{noun} {row_id} was altered: its hash does not match its content"
+            return row_id, f"{noun} {row_id} was altered (its hash does not match its content)"
         if content_ok and not link_ok:
-            return row_id, (f"{noun} {row_id} does not link to {noun} {row_id - 1}: that one was"
-                            " rewritten, or rows between them were removed")
+            return row_id, (f"{noun} {row_id} does not link to the {short} before it (that one was"
+                            " rewritten, or rows between them were removed)")
         if not content_ok:
-            return row_id, (f"{noun} {row_id} was altered, or rows before it were removed and the ids"
-                            " renumbered: it neither matches its hash nor links to the one before")
+            return row_id, (f"{noun} {row_id} was altered (its hash does not match its content) and"
+                            f" does not link to the {short} before it")
         prev_prev_hash, prev_hash, expected = prev_hash, stored_hash, row_id + 1
         pending = following
     return None
@@ -90,12 +91,12 @@ def first_broken_audit_row(conn: sqlite3.Connection) -> tuple[int, str] | None:
     )
     links = ((r[0], r[7], r[8], audit_hash(r[7], r[0], r[1], r[2], r[3], r[4], r[5], r[6]))
              for r in rows)
-    return first_break(links, "audit row")
+    return first_break(links, "audit row", "row")
 
 
 def first_broken_journal_entry(conn: sqlite3.Connection) -> tuple[int, str] | None:
     """Walk the journal chain, recomputing each entry's hash from its postings."""
-    return first_break(_journal_links(conn), "journal entry")
+    return first_break(_journal_links(conn), "journal entry", "entry")
 
 
 def _journal_links(conn: sqlite3.Connection) -> Iterator[Link]:
