@@ -205,3 +205,13 @@ def test_notice_is_only_about_oneself(bank):
     with pytest.raises(E.SessionExpired):
         bank.pf.account_notice(bank.ada)
     assert bank.pf.account_notice(bank.pf.login("ada@bank.test", PASSWORD)).frozen
+
+
+def test_polling_the_counter_does_not_keep_an_idle_session_alive(bank, clock):
+    pf = bank.pf
+    clock.advance(minutes=14)
+    pf.open_alert_counts(bank.admin)
+    pf.alerts_since(bank.admin, 0)
+    clock.advance(minutes=2)  # 16 idle minutes: only the polls happened in between
+    with pytest.raises(E.SessionExpired):
+        pf.list_alerts(bank.admin)

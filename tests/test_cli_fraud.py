@@ -63,6 +63,11 @@ def test_alerts_list_filters_and_text(alerted, run):
     assert [a["rule"] for a in data["alerts"]] == ["DAILY_TRANSFER_OUT"]
     code, data = run("alerts", "list", "--as", "admin@bank.test", "--from", "2026-01-16")
     assert data["alerts"] == []
+    # A time without an offset is the bank's (Lagos, UTC+1): 10:00 there is 09:00 UTC.
+    code, data = run("alerts", "list", "--as", "admin@bank.test", "--from", "2026-01-15T10:00:01")
+    assert data["alerts"] == []
+    code, data = run("alerts", "list", "--as", "admin@bank.test", "--from", "2026-01-15T10:00")
+    assert len(data["alerts"]) == 2
     code, text = run("alerts", "list", "--as", "admin@bank.test", "--limit", "1", as_json=False)
     assert code == 0 and "REPEATED_FAILURES" in text and "More: --after" in text
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from zoneinfo import ZoneInfo
 
 from ..money import format_amount
 from ..services.fraud_views import AlertView, RuleView
@@ -90,7 +91,7 @@ def _when(ctx: Context, text: str | None, *, end: bool) -> datetime | None:
     except ValueError:
         raise UsageError(f"{text!r} is not a date (YYYY-MM-DD) or an ISO 8601 time.") from None
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ctx.pf().business_zone())
+        moment = moment.replace(tzinfo=ZoneInfo(ctx.pf().timezone_name()))
     return moment
 
 

@@ -203,9 +203,10 @@ class AlertsMixin(ServiceBase):
             return alert_view(self._alert_row(conn, alert["id"]))
 
     def open_alert_counts(self, session: Session) -> AlertCounts:
-        """Counts for the always-visible counter. Callers: ADMIN."""
+        """Counts for the always-visible counter. Callers: ADMIN. A poll: it does not
+        count as activity for the session's idle timer."""
         with self._read() as conn:
-            self._actor(conn, session, "ADMIN")
+            self._actor(conn, session, "ADMIN", touch=False)
             by_severity = {s: 0 for s in SEVERITIES}
             acknowledged = 0
             for status, severity, n in conn.execute(
@@ -222,7 +223,8 @@ class AlertsMixin(ServiceBase):
     def alerts_since(self, session: Session, after_id: int, *, min_severity: str | None = None,
                      limit: int = 100) -> list[AlertView]:
         """Alerts opened after ``after_id``, oldest first: how the app learns of new ones
-        to toast. Start from ``open_alert_counts().latest_id``. Callers: ADMIN."""
+        to toast. Start from ``open_alert_counts().latest_id``. Callers: ADMIN. A poll:
+        it does not count as activity for the session's idle timer."""
         if isinstance(after_id, bool) or not isinstance(after_id, int) or after_id < 0:
             raise E.InvalidInput("after_id is a whole number, 0 or more.")
         where, args = ["a.id > ?"], [after_id]
@@ -231,7 +233,7 @@ class AlertsMixin(ServiceBase):
             where.append(f"{SEVERITY_ORDER_SQL} <= ?")
             args.append(rank)
         with self._read() as conn:
-            self._actor(conn, session, "ADMIN")
+            self._actor(conn, session, "ADMIN", touch=False)
             rows = conn.execute(ALERT_SELECT + " WHERE " + " AND ".join(where) + " ORDER BY a.id LIMIT ?",
                                 (*args, limit)).fetchall()
             return [alert_view(r) for r in rows]

@@ -15,13 +15,10 @@ class AuditTrailMixin(ServiceBase):
             self._actor(conn, session, "ADMIN")
             return [r[0] for r in conn.execute("SELECT DISTINCT action FROM audit_log ORDER BY action")]
 
-    def business_zone(self) -> ZoneInfo:
-        """The configured time zone (setting ``timezone``). Anyone may read it."""
-        return ZoneInfo(self._setting(self._conn(), "timezone"))
-
     def day_bounds(self, day: date) -> tuple[datetime, datetime]:
-        """Local midnight to the next local midnight of ``day``, as aware datetimes, so
-        that a date typed as a filter means that day where the bank is."""
-        zone = self.business_zone()
+        """Local midnight to the next local midnight of ``day`` in the configured time
+        zone, as aware datetimes: a date typed as a filter means that day where the
+        bank is. Anyone may call it."""
+        zone = ZoneInfo(self._setting(self._conn(), "timezone"))
         start = datetime.combine(day, time(0), tzinfo=zone)
         return start, datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
