@@ -96,3 +96,26 @@ def test_a_lock_commits_with_the_refusal_that_caused_it(bank):
     assert after["transactions"] == before["transactions"] + 1
     assert after["alerts"] == before["alerts"] + 1
     assert scalar(pf, "SELECT status FROM users WHERE email = 'ada@bank.test'") == "LOCKED"
+
+
+def test_an_operation_that_sets_no_refuse_still_gets_a_failed_row_and_an_alert(bank):
+    """A future money operation may call the hook without ``Movement.refuse``: the block
+    still records the refusal as a FAILED row linked to its alert, and no money moves."""
+    from payflow_tui.services import Movement
+
+    pf = bank.pf
+    pf.set_rule(bank.admin, "LARGE_AFTER_SECURITY_CHANGE", action="BLOCK", params={"amount_over": 1})
+    with pf._write() as conn:
+        conn.execute("UPDATE users SET unlocked_at = created_at WHERE email = 'ada@bank.test'")
+    wallet = pf._conn().execute("SELECT * FROM wallets WHERE user_id = ?", (bank.ada.user_id,)).fetchone()
+    before = ledger_state(pf)
+    with pytest.raises(E.RuleBlocked):
+        with pf._write() as conn:  # the refusal commits, then its error is raised
+            mv = Movement("WITHDRAWAL", bank.ada.user_id, bank.ada.user_id, wallet["id"], 500, pf.now())
+            pf._rules_before(conn, mv)
+    after = ledger_state(pf)
+    assert after["balances"] == before["balances"] and after["postings"] == before["postings"]
+    assert after["transactions"] == before["transactions"] + 1
+    [alert] = all_alerts(pf, bank.admin)
+    [tx] = pf.get_alert(bank.admin, alert.id).transactions
+    assert (tx.type, tx.status, tx.failure_code, tx.amount) == ("WITHDRAWAL", "FAILED", "BLOCKED_BY_RULE", 500)

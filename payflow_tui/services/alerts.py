@@ -85,6 +85,8 @@ class AlertsMixin(ServiceBase):
         """
         if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000:
             raise E.InvalidInput("Limit must be a whole number from 1 to 10000.")
+        if after is not None and (isinstance(after, bool) or not isinstance(after, int) or after < 0):
+            raise E.InvalidInput("The cursor is the whole number a previous page gave as next_cursor.")
         where, args = self._alert_filters(status, severity, rule, date_from, date_to)
         with self._read() as conn:
             self._actor(conn, session, "ADMIN")

@@ -39,8 +39,7 @@ class FraudMixin(AlertsMixin, AuditTrailMixin):
     def _enabled_rules(self, conn: sqlite3.Connection) -> dict[str, sqlite3.Row]:
         return {r["code"]: r for r in conn.execute("SELECT * FROM fraud_rules WHERE enabled = 1")}
 
-    def _movement_checks(self, conn: sqlite3.Connection):
-        zone = ZoneInfo(self._setting(conn, "timezone"))
+    def _movement_checks(self, zone: ZoneInfo):
         return (
             (REPEATED_FAILURES, repeated_failures),
             (DAILY_TRANSFER_OUT, lambda c, mv, p, phase: daily_transfer_out(c, mv, p, phase, zone=zone)),
@@ -53,7 +52,8 @@ class FraudMixin(AlertsMixin, AuditTrailMixin):
         if movement.kind not in ("WITHDRAWAL", "TRANSFER"):
             return
         rules = self._enabled_rules(conn)
-        for code, check in self._movement_checks(conn):
+        zone = ZoneInfo(self._setting(conn, "timezone"))
+        for code, check in self._movement_checks(zone):
             rule = rules.get(code)
             if rule is None:
                 continue
@@ -61,7 +61,6 @@ class FraudMixin(AlertsMixin, AuditTrailMixin):
             finding = check(conn, movement, params, "before") if rule["action"] == "BLOCK" else None
             if finding is None and code == DAILY_TRANSFER_OUT:
                 # The hard limit blocks whatever the rule's own action is.
-                zone = ZoneInfo(self._setting(conn, "timezone"))
                 finding = daily_transfer_out(conn, movement, params, "before", zone=zone,
                                              limit_key="block_threshold")
             if finding is not None:
@@ -70,7 +69,9 @@ class FraudMixin(AlertsMixin, AuditTrailMixin):
     def _rules_after(self, conn: sqlite3.Connection, movement: Movement) -> None:
         super()._rules_after(conn, movement)
         rules = self._enabled_rules(conn)
-        for code, check in self._movement_checks(conn):
+        if not rules:
+            return
+        for code, check in self._movement_checks(ZoneInfo(self._setting(conn, "timezone"))):
             rule = rules.get(code)
             if rule is None or rule["action"] == "BLOCK":
                 continue
@@ -243,6 +244,8 @@ class FraudMixin(AlertsMixin, AuditTrailMixin):
         its alert threshold, and a call that changes nothing.
         """
         definition = rule_def(code)
+        if params is not None and not isinstance(params, dict):
+            raise E.InvalidInput("params must be a mapping of parameter names to values.")
         if enabled is None and action is None and severity is None and not params:
             raise E.InvalidInput("Nothing to change: give enabled, action, severity or params.")
         if enabled is not None and not isinstance(enabled, bool):
