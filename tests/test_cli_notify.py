@@ -8,10 +8,10 @@ import time
 import pyotp
 import pytest
 
-from conftest import FAST_HASHER, PASSWORD
+from tests.conftest import FAST_HASHER, PASSWORD
 from payflow_tui.cli import main
 from payflow_tui.services import PayFlow
-from webhook_receiver import Receiver
+from tests.webhook_receiver import Receiver
 
 SECRET = "whsec_cli_0123456789abcdef"
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import PASSWORD
+from tests.conftest import PASSWORD
 from payflow_tui.services import errors as E
 from payflow_tui.services import totp
 

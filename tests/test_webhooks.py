@@ -14,8 +14,8 @@ from payflow_tui.clock import from_iso
 from payflow_tui.services import errors as E
 from payflow_tui.services import signing
 from payflow_tui.services.worker import WebhookWorker
-from conftest import PASSWORD
-from webhook_receiver import Receiver
+from tests.conftest import PASSWORD
+from tests.webhook_receiver import Receiver
 
 SECRET = "whsec_test_0123456789abcdef"
 
