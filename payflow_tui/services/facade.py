@@ -16,6 +16,7 @@ from .deposits import DepositsMixin
 from .integrity import IntegrityMixin
 from .payments import PaymentsMixin
 from .queries import QueriesMixin
+from .reports import ReportsMixin
 from .sandbox import SandboxMixin
 
 
@@ -28,6 +29,7 @@ class PayFlow(
     QueriesMixin,
     SandboxMixin,
     IntegrityMixin,
+    ReportsMixin,
 ):
     """The transactional service module.
 
