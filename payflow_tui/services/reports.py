@@ -21,7 +21,7 @@ from ..money import to_major_str
 from . import errors as E
 from .base import Session
 from .exports import ExportsMixin, check_out_path
-from .periods import Period, resolve_period
+from .periods import Period, local_midnight, resolve_period
 from .report_views import VOLUME_TYPES, DayVolume, ExportResult, PlanCount, Report, WalletRank
 
 TOP_WALLETS = 10
@@ -141,9 +141,9 @@ def _daily_volume(conn: sqlite3.Connection, span: Period, currency: str):
     import pandas as pd
 
     zone_days = span.days
-    bounds = []
-    for day, nxt in zip(zone_days, [*zone_days[1:], span.end_day]):
-        bounds.append((day.isoformat(), _quarter(_midnight(day, span)), _quarter(_midnight(nxt, span))))
+    zone = ZoneInfo(span.timezone)
+    edges = [_quarter(local_midnight(d, zone)) for d in [*zone_days, span.end_day]]
+    bounds = [(d.isoformat(), lo, hi) for d, lo, hi in zip(zone_days, edges, edges[1:])]
     values = ", ".join("(?, ?, ?)" for _ in bounds)
     rows = conn.execute(
         f"WITH days (day, lo, hi) AS (VALUES {values})"
@@ -164,20 +164,14 @@ def _daily_volume(conn: sqlite3.Connection, span: Period, currency: str):
             raise TypeError(f"report {column}s lost their integer type: {table.dtypes.to_dict()}")
         shaped[column] = table
     amounts, counts = shaped["amount"], shaped["count"]
+    # tolist() turns int64 cells into Python ints in one pass.
     volume = [
-        DayVolume(day, {k: int(amounts.at[key, k]) for k in VOLUME_TYPES},
-                  {k: int(counts.at[key, k]) for k in VOLUME_TYPES})
-        for day, key in zip(zone_days, index)
+        DayVolume(day, dict(zip(VOLUME_TYPES, a)), dict(zip(VOLUME_TYPES, c)))
+        for day, a, c in zip(zone_days, amounts.to_numpy().tolist(), counts.to_numpy().tolist())
     ]
     totals = {k: int(amounts[k].sum()) for k in VOLUME_TYPES}
     total_counts = {k: int(counts[k].sum()) for k in VOLUME_TYPES}
     return volume, totals, total_counts
-
-
-def _midnight(day: date, span: Period) -> datetime:
-    from .periods import local_midnight
-
-    return local_midnight(day, ZoneInfo(span.timezone))
 
 
 def _quarter(instant: datetime) -> int:

@@ -1,0 +1,215 @@
+"""Benchmark: CSV export and report time on a 1,000,000-transaction database.
+
+Beside the export it times the sqlite3 command-line shell (``sqlite3 -csv``)
+dumping the same rows and columns with the same SQL, in the same run,
+alternating the two; prints medians, the ratio and each process's peak
+memory (ru_maxrss of that child alone, from wait4). Then it times the admin
+report (a fresh process: the first report pays for importing pandas) and,
+for scale, the same year's daily volume grouped straight from the
+transactions table instead of the summary table.
+
+    .venv/bin/python bench/export.py                 # builds /tmp/payflow-bench.db if missing
+    .venv/bin/python bench/export.py --runs 7 --pandas
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+# The parent stays lean (stdlib only): a forked child starts with its parent's
+# memory, and each child's peak memory is what this measures.
+HERE = Path(__file__).resolve().parent
+SQLITE3 = "/usr/bin/sqlite3"
+DEFAULT_DB = Path(tempfile.gettempdir()) / "payflow-bench.db"
+
+
+def run_child(argv: list[str], stdout=subprocess.PIPE) -> tuple[float, int, str]:
+    """Run a process; returns (wall seconds, its own peak RSS in MB, its stdout)."""
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        proc = subprocess.Popen(argv, stdout=stdout, stderr=errors)
+        out = proc.stdout.read().decode() if stdout == subprocess.PIPE else ""
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        if proc.returncode != 0:
+            errors.seek(0)
+            raise RuntimeError(f"{argv[0]} failed ({proc.returncode}): {errors.read().decode().strip()}")
+    return wall, usage.ru_maxrss // 1024, out  # ru_maxrss is in KiB on Linux
+
+
+def child(*args: str) -> list[str]:
+    return [sys.executable, __file__, "--child", *args]
+
+
+def baseline(db: Path, sql: str, out: Path) -> tuple[float, int]:
+    with open(out, "wb") as fh:
+        wall, rss, _ = run_child([SQLITE3, "-csv", "-header", str(db), sql], stdout=fh)
+    return wall, rss
+
+
+def export(db: Path, out: Path) -> tuple[float, float, int]:
+    wall, rss, text = run_child(child("export", str(db), str(out)))
+    return json.loads(text)["seconds"], wall, rss
+
+
+def child_sql() -> None:
+    from payflow_tui.services.exports import export_sql
+
+    print(export_sql([]))
+
+
+def child_export(db: str, out: str) -> None:
+    import bigdb
+
+    from payflow_tui.services import PayFlow
+
+    pf = PayFlow.open(db)
+    session = pf.login(bigdb.ADMIN_EMAIL, bigdb.PASSWORD)
+    started = time.perf_counter()
+    result = pf.export_transactions(session, out)
+    seconds = time.perf_counter() - started
+    print(json.dumps({"seconds": seconds, "rows": result.rows}))
+
+
+def child_pandas(db: str, out: str) -> None:
+    """The simple way, for comparison: read everything into a DataFrame, write it out."""
+    import pandas as pd
+
+    from payflow_tui.services.exports import export_sql
+
+    started = time.perf_counter()
+    with sqlite3.connect(db) as conn:
+        pd.read_sql(export_sql([]), conn).to_csv(out, index=False)
+    print(json.dumps({"seconds": time.perf_counter() - started}))
+
+
+def child_report(db: str, runs: int) -> None:
+    import bigdb
+
+    from payflow_tui.clock import FrozenClock
+    from payflow_tui.services import PayFlow
+
+    pf = PayFlow.open(db, clock=FrozenClock(bigdb.END))
+    session = pf.login(bigdb.ADMIN_EMAIL, bigdb.PASSWORD)
+    year = {"date_from": "2025-03-01", "date_to": "2026-03-02"}
+    figures = {}
+    started = time.perf_counter()
+    pf.report(session, **year)
+    figures["the year, first call in the process"] = time.perf_counter() - started
+    for name, kwargs in (("this week", {"period": "week"}), ("this month", {"period": "month"}),
+                         ("a whole year, 366 days", year)):
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            pf.report(session, **kwargs)
+            times.append(time.perf_counter() - started)
+        figures[name] = statistics.median(times)
+    print(json.dumps(figures))
+
+
+def direct_year(db: Path, runs: int) -> float:
+    """The year's per-day volume grouped from transactions, without the summary table
+    (UTC days; the report's local days would cost more still)."""
+    sql = ("SELECT substr(updated_at, 1, 10), type, count(*), sum(amount) FROM transactions"
+           " WHERE status = 'SUCCESS' AND NOT (type = 'TRANSFER' AND direction = 'CREDIT')"
+           " AND updated_at >= '2025-03-01' AND updated_at < '2026-03-02' GROUP BY 1, 2")
+    conn = sqlite3.connect(db)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        conn.execute(sql).fetchall()
+        times.append(time.perf_counter() - started)
+    conn.close()
+    return statistics.median(times)
+
+
+def count_lines(path: Path) -> int:
+    with open(path, "rb") as fh:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description="CSV export and report benchmark")
+    parser.add_argument("--db", type=Path, default=DEFAULT_DB, help="built if missing (kept for next time)")
+    parser.add_argument("--transactions", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--pandas", action="store_true", help="also time pandas read_sql + to_csv (once)")
+    parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        sys.path.insert(0, str(HERE))
+        kind, *rest = args.child
+        {"sql": child_sql, "export": child_export, "pandas": child_pandas,
+         "report": lambda db, runs: child_report(db, int(runs))}[kind](*rest)
+        return 0
+
+    db = args.db
+    if not db.exists():
+        print(f"Building {args.transactions:,} transactions into {db} ...", flush=True)
+        _, _, text = run_child([sys.executable, str(HERE / "bigdb.py"), str(db),
+                                "--transactions", str(args.transactions)])
+        print("  " + text.strip(), flush=True)
+    rows = sqlite3.connect(db).execute("SELECT count(*) FROM transactions").fetchone()[0]
+    print(f"Database: {db} ({rows:,} transactions, {db.stat().st_size / 1e6:.0f} MB); "
+          f"{args.runs} runs each, alternating; medians.\n")
+
+    sql = run_child(child("sql"))[2].strip()
+    work = Path(tempfile.mkdtemp(prefix="payflow-bench-"))
+    try:
+        have_sqlite3 = shutil.which(SQLITE3) is not None
+        base_t, base_rss, exp_t, exp_wall, exp_rss = [], [], [], [], []
+        for _ in range(args.runs):
+            if have_sqlite3:
+                t, rss = baseline(db, sql, work / "baseline.csv")
+                base_t.append(t)
+                base_rss.append(rss)
+            t, wall, rss = export(db, work / "export.csv")
+            exp_t.append(t)
+            exp_wall.append(wall)
+            exp_rss.append(rss)
+        exported = count_lines(work / "export.csv") - 1
+        print(f"CSV export of {exported:,} rows")
+        if have_sqlite3:
+            dumped = count_lines(work / "baseline.csv") - 1
+            b = statistics.median(base_t)
+            print(f"  sqlite3 -csv, same SQL (baseline)     {b:6.2f} s   peak {max(base_rss):4d} MB"
+                  f"   ({dumped:,} rows)")
+        else:
+            b = None
+            print(f"  sqlite3 -csv: {SQLITE3} not found, baseline skipped")
+        e, w = statistics.median(exp_t), statistics.median(exp_wall)
+        ratio = f"   ratio {e / b:.2f}x" if b else ""
+        ratio_w = f"   ratio {w / b:.2f}x" if b else ""
+        print(f"  export_transactions (the call)        {e:6.2f} s{ratio}")
+        print(f"  the whole process (start-up, login)   {w:6.2f} s{ratio_w}   peak {max(exp_rss):4d} MB")
+        if args.pandas:
+            wall, rss, text = run_child(child("pandas", str(db), str(work / "pandas.csv")))
+            p = json.loads(text)["seconds"]
+            ratio_p = f"   ratio {p / b:.2f}x" if b else ""
+            print(f"  pandas read_sql + to_csv (one run)    {p:6.2f} s{ratio_p}   peak {rss:4d} MB")
+        print("  target: at most 2x the baseline, peak under 300 MB\n")
+
+        _, _, text = run_child(child("report", str(db), str(args.runs)))
+        print("Report (pf.report, one process; target under 1 s)")
+        for name, seconds in json.loads(text).items():
+            print(f"  {name:<38}{seconds * 1000:8.0f} ms")
+        d = direct_year(db, args.runs)
+        print(f"  year grouped from transactions itself {d * 1000:8.0f} ms   (what the summary table saves)")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
