@@ -22,11 +22,13 @@ from the list below, not computed by the code under test.
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import datetime, timedelta, timezone
 
-from conftest import PASSWORD
-
+from payflow_tui.clock import FrozenClock
+from payflow_tui.services import PayFlow
 from payflow_tui.services.ledger import insert_transaction, new_reference, post_entry, system_account
+from tests.conftest import FAST_HASHER, PASSWORD, START, Bank
 
 LAGOS = timezone(timedelta(hours=1))
 
@@ -143,11 +145,6 @@ END_OF_DATASET = "2026-01-17 12:00"
 
 def build_month_file(path) -> None:
     """Write the month to a database file once; tests copy it (logins make it slow to replay)."""
-    from conftest import FAST_HASHER, START, Bank
-
-    from payflow_tui.clock import FrozenClock
-    from payflow_tui.services import PayFlow
-
     clock = FrozenClock(START)
     pf = PayFlow.open(path, clock=clock, password_hasher=FAST_HASHER)
     try:
@@ -160,13 +157,6 @@ class Month:
     """A copy of the month, open, with the clock at its end and the admin logged in."""
 
     def __init__(self, template, path) -> None:
-        import sqlite3
-
-        from conftest import FAST_HASHER
-
-        from payflow_tui.clock import FrozenClock
-        from payflow_tui.services import PayFlow
-
         src, dst = sqlite3.connect(template), sqlite3.connect(path)
         try:
             src.backup(dst)

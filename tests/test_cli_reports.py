@@ -6,8 +6,8 @@ import json
 
 import pandas as pd
 import pytest
-from conftest import PASSWORD
-from reports_dataset import build_month_file
+from tests.conftest import PASSWORD
+from tests.reports_dataset import build_month_file
 
 from payflow_tui.cli import main
 

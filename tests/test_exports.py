@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pandas as pd
 import pytest
-from reports_dataset import Month, build_month_file, lagos
+from tests.reports_dataset import Month, build_month_file, lagos
 
 from payflow_tui.money import to_major_str
 from payflow_tui.services import errors as E

@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 import pytest
-from conftest import PASSWORD
-from reports_dataset import Month, build_month_file, lagos
+from tests.conftest import PASSWORD
+from tests.reports_dataset import Month, build_month_file, lagos
 
 from payflow_tui.db.migrations import run_sql_file
 from payflow_tui.services import errors as E
