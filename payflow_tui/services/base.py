@@ -316,6 +316,15 @@ class ServiceBase:
     def _after_deposit_confirmed(self, conn: sqlite3.Connection, wallet_id: int) -> None:
         """Called inside the confirming transaction (suspended subscriptions retry here)."""
 
+    def _check_step_up(self, conn: sqlite3.Connection, actor: sqlite3.Row, movement: "Movement",
+                       otp: str | None, *, memo: str | None = None) -> None:
+        """Step-up authentication for a withdrawal or transfer: may raise, or record
+        a FAILED movement and raise ``CommittedRefusal``."""
+
+    def _check_login_second_factor(self, conn: sqlite3.Connection, user: sqlite3.Row,
+                                   otp: str | None) -> None:
+        """A second factor at login, after the password was accepted: may raise."""
+
 
 @dataclass
 class Movement:

@@ -14,6 +14,7 @@ from .auth import AuthMixin
 from .bulk import BulkMixin
 from .deposits import DepositsMixin
 from .integrity import IntegrityMixin
+from .notify import NotifyMixin
 from .payments import PaymentsMixin
 from .queries import QueriesMixin
 from .reports import ReportsMixin
@@ -30,6 +31,7 @@ class PayFlow(
     SandboxMixin,
     IntegrityMixin,
     ReportsMixin,
+    NotifyMixin,
 ):
     """The transactional service module.
 
