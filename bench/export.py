@@ -118,6 +118,35 @@ def child_report(db: str, runs: int) -> None:
     print(json.dumps(figures))
 
 
+def child_triggers(runs: str) -> None:
+    """What the summary triggers cost a posting: raw inserts of successful rows
+    into a fresh in-memory schema, with and without them, alternating."""
+    from payflow_tui.db import migrate
+
+    def per_insert(keep: bool, n: int = 20_000) -> float:
+        conn = sqlite3.connect(":memory:", isolation_level=None)
+        migrate(conn)
+        if not keep:
+            conn.execute("DROP TRIGGER report_volume_inserted")
+        at = "2026-01-15T{:02d}:{:02d}:{:02d}.000000+00:00"
+        rows = [(i, f"REF-{i}", at.format(i // 3600 % 24, i // 60 % 60, i % 60)) for i in range(n)]
+        started = time.perf_counter()
+        conn.execute("BEGIN")
+        conn.executemany(
+            "INSERT INTO transactions (wallet_id, type, direction, amount, currency, status, reference,"
+            " journal_entry_id, created_at, updated_at)"
+            " VALUES (1, 'WITHDRAWAL', 'DEBIT', 100 + ?1, 'NGN', 'SUCCESS', ?2, 1, ?3, ?3)", rows)
+        conn.execute("COMMIT")
+        conn.close()
+        return (time.perf_counter() - started) / n * 1e6
+
+    times = {False: [], True: []}
+    for _ in range(int(runs)):
+        for keep in (False, True):
+            times[keep].append(per_insert(keep))
+    print(json.dumps({"without": statistics.median(times[False]), "with": statistics.median(times[True])}))
+
+
 def direct_year(db: Path, runs: int) -> float:
     """The year's per-day volume grouped from transactions, without the summary table
     (UTC days; the report's local days would cost more still)."""
@@ -150,7 +179,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.child:
         sys.path.insert(0, str(HERE))
         kind, *rest = args.child
-        {"sql": child_sql, "export": child_export, "pandas": child_pandas,
+        {"sql": child_sql, "export": child_export, "pandas": child_pandas, "triggers": child_triggers,
          "report": lambda db, runs: child_report(db, int(runs))}[kind](*rest)
         return 0
 
@@ -206,6 +235,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {name:<38}{seconds * 1000:8.0f} ms")
         d = direct_year(db, args.runs)
         print(f"  year grouped from transactions itself {d * 1000:8.0f} ms   (what the summary table saves)")
+        cost = json.loads(run_child(child("triggers", str(args.runs)))[2])
+        print("\nSummary triggers, cost per successful posting (raw insert, in memory)")
+        print(f"  insert without / with the triggers    {cost['without']:5.1f} / {cost['with']:5.1f} us"
+              f"   (+{cost['with'] - cost['without']:.1f} us)")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
