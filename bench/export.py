@@ -33,8 +33,11 @@ SQLITE3 = "/usr/bin/sqlite3"
 DEFAULT_DB = Path(tempfile.gettempdir()) / "payflow-bench.db"
 
 
-def run_child(argv: list[str], stdout=subprocess.PIPE) -> tuple[float, int, str]:
-    """Run a process; returns (wall seconds, its own peak RSS in MB, its stdout)."""
+def run_child(argv: list[str], stdout=subprocess.PIPE) -> tuple[float, float, int, str]:
+    """Run a process; returns (wall seconds, CPU seconds, its own peak RSS in MB, its stdout).
+
+    CPU time is printed beside wall time because the machine may be shared:
+    other processes' load stretches wall time but not the work done."""
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=stdout, stderr=errors)
@@ -45,22 +48,24 @@ def run_child(argv: list[str], stdout=subprocess.PIPE) -> tuple[float, int, str]
         if proc.returncode != 0:
             errors.seek(0)
             raise RuntimeError(f"{argv[0]} failed ({proc.returncode}): {errors.read().decode().strip()}")
-    return wall, usage.ru_maxrss // 1024, out  # ru_maxrss is in KiB on Linux
+    cpu = usage.ru_utime + usage.ru_stime
+    return wall, cpu, usage.ru_maxrss // 1024, out  # ru_maxrss is in KiB on Linux
 
 
 def child(*args: str) -> list[str]:
     return [sys.executable, __file__, "--child", *args]
 
 
-def baseline(db: Path, sql: str, out: Path) -> tuple[float, int]:
+def baseline(db: Path, sql: str, out: Path) -> dict:
     with open(out, "wb") as fh:
-        wall, rss, _ = run_child([SQLITE3, "-csv", "-header", str(db), sql], stdout=fh)
-    return wall, rss
+        wall, cpu, rss, _ = run_child([SQLITE3, "-csv", "-header", str(db), sql], stdout=fh)
+    return {"wall": wall, "cpu": cpu, "rss": rss}
 
 
-def export(db: Path, out: Path) -> tuple[float, float, int]:
-    wall, rss, text = run_child(child("export", str(db), str(out)))
-    return json.loads(text)["seconds"], wall, rss
+def export(db: Path, out: Path) -> tuple[dict, dict]:
+    """(the export call, the whole process)"""
+    wall, cpu, rss, text = run_child(child("export", str(db), str(out)))
+    return json.loads(text), {"wall": wall, "cpu": cpu, "rss": rss}
 
 
 def child_sql() -> None:
@@ -76,10 +81,9 @@ def child_export(db: str, out: str) -> None:
 
     pf = PayFlow.open(db)
     session = pf.login(bigdb.ADMIN_EMAIL, bigdb.PASSWORD)
-    started = time.perf_counter()
-    result = pf.export_transactions(session, out)
-    seconds = time.perf_counter() - started
-    print(json.dumps({"seconds": seconds, "rows": result.rows}))
+    started, cpu = time.perf_counter(), time.process_time()
+    pf.export_transactions(session, out)
+    print(json.dumps({"wall": time.perf_counter() - started, "cpu": time.process_time() - cpu}))
 
 
 def child_pandas(db: str, out: str) -> None:
@@ -88,10 +92,10 @@ def child_pandas(db: str, out: str) -> None:
 
     from payflow_tui.services.exports import export_sql
 
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     with sqlite3.connect(db) as conn:
         pd.read_sql(export_sql([]), conn).to_csv(out, index=False)
-    print(json.dumps({"seconds": time.perf_counter() - started}))
+    print(json.dumps({"wall": time.perf_counter() - started, "cpu": time.process_time() - cpu}))
 
 
 def child_report(db: str, runs: int) -> None:
@@ -163,6 +167,16 @@ def direct_year(db: Path, runs: int) -> float:
     return statistics.median(times)
 
 
+def median_of(runs: list[dict]) -> dict:
+    return {k: statistics.median(r[k] for r in runs) for k in ("wall", "cpu")}
+
+
+def line(name: str, t: dict, ref: dict | None, rss: int | None) -> None:
+    ratio = (lambda k: f"{t[k] / ref[k]:7.2f}x") if ref else (lambda k: " " * 8)
+    peak = f"{rss:6d} MB" if rss is not None else ""
+    print(f"  {name:<38}{t['wall']:6.2f} s{ratio('wall')}{t['cpu']:7.2f} s{ratio('cpu')}{peak:>9}")
+
+
 def count_lines(path: Path) -> int:
     with open(path, "rb") as fh:
         return sum(chunk.count(b"\n") for chunk in iter(lambda: fh.read(1 << 20), b""))
@@ -186,56 +200,46 @@ def main(argv: list[str] | None = None) -> int:
     db = args.db
     if not db.exists():
         print(f"Building {args.transactions:,} transactions into {db} ...", flush=True)
-        _, _, text = run_child([sys.executable, str(HERE / "bigdb.py"), str(db),
-                                "--transactions", str(args.transactions)])
+        text = run_child([sys.executable, str(HERE / "bigdb.py"), str(db),
+                          "--transactions", str(args.transactions)])[3]
         print("  " + text.strip(), flush=True)
     rows = sqlite3.connect(db).execute("SELECT count(*) FROM transactions").fetchone()[0]
     print(f"Database: {db} ({rows:,} transactions, {db.stat().st_size / 1e6:.0f} MB); "
           f"{args.runs} runs each, alternating; medians.\n")
 
-    sql = run_child(child("sql"))[2].strip()
+    sql = run_child(child("sql"))[3].strip()
     work = Path(tempfile.mkdtemp(prefix="payflow-bench-"))
     try:
         have_sqlite3 = shutil.which(SQLITE3) is not None
-        base_t, base_rss, exp_t, exp_wall, exp_rss = [], [], [], [], []
+        base, call, whole = [], [], []
         for _ in range(args.runs):
             if have_sqlite3:
-                t, rss = baseline(db, sql, work / "baseline.csv")
-                base_t.append(t)
-                base_rss.append(rss)
-            t, wall, rss = export(db, work / "export.csv")
-            exp_t.append(t)
-            exp_wall.append(wall)
-            exp_rss.append(rss)
-        exported = count_lines(work / "export.csv") - 1
-        print(f"CSV export of {exported:,} rows")
-        if have_sqlite3:
-            dumped = count_lines(work / "baseline.csv") - 1
-            b = statistics.median(base_t)
-            print(f"  sqlite3 -csv, same SQL (baseline)     {b:6.2f} s   peak {max(base_rss):4d} MB"
-                  f"   ({dumped:,} rows)")
+                base.append(baseline(db, sql, work / "baseline.csv"))
+            c, w = export(db, work / "export.csv")
+            call.append(c)
+            whole.append(w)
+        print(f"CSV export of {count_lines(work / 'export.csv') - 1:,} rows"
+              + (f" (sqlite3 -csv: {count_lines(work / 'baseline.csv') - 1:,})" if have_sqlite3 else ""))
+        print(f"  {'':<38}{'wall':>8}{'ratio':>8}{'CPU':>9}{'ratio':>8}{'peak':>9}")
+        ref = median_of(base) if have_sqlite3 else None
+        if ref:
+            line("sqlite3 -csv, same SQL (baseline)", ref, None, max(r["rss"] for r in base))
         else:
-            b = None
             print(f"  sqlite3 -csv: {SQLITE3} not found, baseline skipped")
-        e, w = statistics.median(exp_t), statistics.median(exp_wall)
-        ratio = f"   ratio {e / b:.2f}x" if b else ""
-        ratio_w = f"   ratio {w / b:.2f}x" if b else ""
-        print(f"  export_transactions (the call)        {e:6.2f} s{ratio}")
-        print(f"  the whole process (start-up, login)   {w:6.2f} s{ratio_w}   peak {max(exp_rss):4d} MB")
+        line("export_transactions (the call)", median_of(call), ref, None)
+        line("the whole process (start-up, login)", median_of(whole), ref, max(r["rss"] for r in whole))
         if args.pandas:
-            wall, rss, text = run_child(child("pandas", str(db), str(work / "pandas.csv")))
-            p = json.loads(text)["seconds"]
-            ratio_p = f"   ratio {p / b:.2f}x" if b else ""
-            print(f"  pandas read_sql + to_csv (one run)    {p:6.2f} s{ratio_p}   peak {rss:4d} MB")
-        print("  target: at most 2x the baseline, peak under 300 MB\n")
+            wall, cpu, rss, text = run_child(child("pandas", str(db), str(work / "pandas.csv")))
+            line("pandas read_sql + to_csv (one run)", json.loads(text), ref, rss)
+        print("  target: wall at most 2x the baseline, peak under 300 MB\n")
 
-        _, _, text = run_child(child("report", str(db), str(args.runs)))
+        text = run_child(child("report", str(db), str(args.runs)))[3]
         print("Report (pf.report, one process; target under 1 s)")
         for name, seconds in json.loads(text).items():
             print(f"  {name:<38}{seconds * 1000:8.0f} ms")
         d = direct_year(db, args.runs)
         print(f"  year grouped from transactions itself {d * 1000:8.0f} ms   (what the summary table saves)")
-        cost = json.loads(run_child(child("triggers", str(args.runs)))[2])
+        cost = json.loads(run_child(child("triggers", str(args.runs)))[3])
         print("\nSummary triggers, cost per successful posting (raw insert, in memory)")
         print(f"  insert without / with the triggers    {cost['without']:5.1f} / {cost['with']:5.1f} us"
               f"   (+{cost['with'] - cost['without']:.1f} us)")
