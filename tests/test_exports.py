@@ -209,3 +209,14 @@ def test_report_csv_holds_the_report(month, tmp_path):
     wallets = frame[frame["section"] == "wallet"]
     assert list(wallets["item"])[:2] == ["ada@bank.test", "bola@bank.test"]
     assert list(wallets["amount"])[:2] == ["1450.00", "850.00"]
+
+
+def test_a_database_path_with_uri_characters(month_file, tmp_path):
+    folder = tmp_path / "branch #1? 100% ₦"
+    folder.mkdir()
+    m = Month(month_file, folder / "payflow.db")
+    try:
+        result = m.pf.export_transactions(m.admin, folder / "out.csv")
+        assert result.rows == 14
+    finally:
+        m.pf.close()

@@ -19,9 +19,11 @@ from . import errors as E
 from .base import ServiceBase, Session
 from .periods import instant
 from .queries import tx_filters
+from .report_views import ExportResult
 
 # Called as progress(rows_written, rows_total) before the first batch and after
-# each one; raising from it cancels the export and leaves no file behind.
+# each one, on the exporting thread (a screen hands it on with call_from_thread);
+# raising from it cancels the export and leaves no file behind.
 Progress = Callable[[int, int], None]
 
 BATCH_ROWS = 8192
@@ -65,7 +67,7 @@ class ExportsMixin(ServiceBase):
                             date_from: date | str | datetime | None = None,
                             date_to: date | str | datetime | None = None,
                             type: str | None = None, status: str | None = None, *,
-                            progress: Progress | None = None):
+                            progress: Progress | None = None) -> ExportResult:
         """Write every transaction matching the filters to a CSV file. Callers: ADMIN only.
 
         UTF-8 with a header row; one row per transaction row (a transfer has
@@ -87,7 +89,7 @@ class ExportsMixin(ServiceBase):
             total = conn.execute("SELECT count(*) FROM transactions t"
                                  + (" WHERE " + " AND ".join(where) if where else ""), args).fetchone()[0]
         rows = self._stream_csv(export_sql(where), args, out, total, progress)
-        return _result(out, rows)
+        return ExportResult(out, rows, out.stat().st_size)
 
     def _stream_csv(self, sql: str, args: list, out: Path, total: int, progress: Progress | None) -> int:
         import adbc_driver_sqlite.dbapi as adbc_sqlite
@@ -118,8 +120,3 @@ def _sqlite_uri(path: str) -> str:
     # A URI, so that a path with '?' or '#' in it still names the file.
     return "file:" + quote(str(Path(path).resolve())) + "?mode=ro"
 
-
-def _result(out: Path, rows: int):
-    from .report_views import ExportResult
-
-    return ExportResult(out, rows, out.stat().st_size)
