@@ -261,3 +261,15 @@ def test_reporting_modules_do_not_import_heavy_libraries_at_import():
             elif isinstance(node, ast.ImportFrom) and node.module:
                 names = [node.module]
             assert not {n.split(".")[0] for n in names} & heavy, f"{rel} imports {names} at module level"
+
+
+def test_a_database_that_skipped_migration_4_gets_its_summary_on_first_report(month):
+    conn = month.pf._conn()
+    before = month.pf.report(month.admin, period="month").totals
+    for statement in ("DROP TRIGGER report_volume_inserted", "DROP TRIGGER report_volume_settled",
+                      "DROP TABLE report_volume"):
+        conn.execute(statement)
+    assert month.pf.report(month.admin, period="month").totals == before
+    # ... and the triggers are back for what happens next.
+    month.pf.withdraw(month.login("ada"), 1_000)
+    assert month.pf.report(month.admin, period="month").totals["WITHDRAWAL"] == before["WITHDRAWAL"] + 1_000
