@@ -17,6 +17,7 @@ from .integrity import IntegrityMixin
 from .notify import NotifyMixin
 from .payments import PaymentsMixin
 from .queries import QueriesMixin
+from .reports import ReportsMixin
 from .sandbox import SandboxMixin
 
 
@@ -29,6 +30,7 @@ class PayFlow(
     QueriesMixin,
     SandboxMixin,
     IntegrityMixin,
+    ReportsMixin,
     NotifyMixin,
 ):
     """The transactional service module.
