@@ -21,6 +21,7 @@ DEFAULT_DB = "data/payflow.db"
 COMMAND_MODULES = [
     "payflow_tui.cli.cmd_setup",
     "payflow_tui.cli.cmd_fraud",
+    "payflow_tui.cli.cmd_reports",
     "payflow_tui.cli.cmd_notify",
 ]
 

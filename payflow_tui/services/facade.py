@@ -17,6 +17,7 @@ from .integrity import IntegrityMixin
 from .notify import NotifyMixin
 from .payments import PaymentsMixin
 from .queries import QueriesMixin
+from .reports import ReportsMixin
 from .rules import FraudMixin
 from .sandbox import SandboxMixin
 
@@ -31,6 +32,7 @@ class PayFlow(
     SandboxMixin,
     FraudMixin,  # before IntegrityMixin: its verify() runs the wallet integrity check first
     IntegrityMixin,
+    ReportsMixin,
     NotifyMixin,
 ):
     """The transactional service module.
