@@ -54,7 +54,7 @@ def test_report_json_for_a_custom_week(capsys, db):
     assert report["failed_renewals"] == 1
     assert report["popular_plan"]["name"] == "Plus"
     assert report["period"]["start"] == "2026-01-11T23:00:00+00:00"
-    assert report["open_alerts"] == [] and report["alerts_available"] is False
+    assert report["open_alerts"] == [] and report["alerts_available"] is True
 
 
 def test_report_text_for_people(capsys, db):

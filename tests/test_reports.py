@@ -63,7 +63,7 @@ def test_this_week_day_by_day(month):
     assert all(isinstance(v, int) for d in report.volume for v in d.amounts.values())
 
 
-def test_subscriptions_wallets_and_missing_alerts(month):
+def test_subscriptions_wallets_and_no_open_alerts(month):
     report = month.pf.report(month.admin, period="week")
 
     assert report.active_subscriptions == 3  # ada and bola on Plus, admin on Basic
@@ -75,20 +75,26 @@ def test_subscriptions_wallets_and_missing_alerts(month):
         ("admin@bank.test", 0), ("teller@bank.test", 0),
     ]
     assert report.largest_wallets[0].balance == month.pf.balance(month.admin, for_email="ada@bank.test")
-    assert report.alerts_available is False and report.open_alerts == {}
+    assert report.alerts_available is True and report.open_alerts == {}
 
 
-def test_open_alerts_by_rule_when_the_table_exists(month):
+def test_open_alerts_by_rule(month):
+    at = "2026-01-16T09:00:00.000000+00:00"
+    rows = []
+    for rule, status in [("NEW_RECIPIENTS", "OPEN"), ("NEW_RECIPIENTS", "OPEN"), ("DAILY_TRANSFER_OUT", "OPEN"),
+                         ("DAILY_TRANSFER_OUT", "RESOLVED"), ("REPEATED_FAILURES", "ACKNOWLEDGED")]:
+        acked = (None, None) if status == "OPEN" else (1, at)
+        resolved = (1, at, "done") if status == "RESOLVED" else (None, None, None)
+        rows.append((rule, status, at, at, *acked, *resolved))
     with month.pf._write() as conn:
-        conn.execute("CREATE TABLE alerts (id INTEGER PRIMARY KEY, rule TEXT NOT NULL, status TEXT NOT NULL)")
-        conn.executemany("INSERT INTO alerts (rule, status) VALUES (?, ?)", [
-            ("VELOCITY", "OPEN"), ("VELOCITY", "OPEN"), ("LARGE_AMOUNT", "OPEN"),
-            ("LARGE_AMOUNT", "CLOSED"), ("FAILED_ATTEMPTS", "DISMISSED"),
-        ])
+        conn.executemany(
+            "INSERT INTO alerts (rule, severity, summary, status, created_at, updated_at, acknowledged_by,"
+            " acknowledged_at, resolved_by, resolved_at, resolution_note)"
+            " VALUES (?, 'HIGH', 'seen in the week', ?, ?, ?, ?, ?, ?, ?, ?)", rows)
     report = month.pf.report(month.admin, period="week")
     assert report.alerts_available is True
-    assert report.open_alerts == {"VELOCITY": 2, "LARGE_AMOUNT": 1}
-    assert list(report.open_alerts) == ["VELOCITY", "LARGE_AMOUNT"]
+    assert report.open_alerts == {"NEW_RECIPIENTS": 2, "DAILY_TRANSFER_OUT": 1}
+    assert list(report.open_alerts) == ["NEW_RECIPIENTS", "DAILY_TRANSFER_OUT"]
 
 
 def test_this_month_and_today(month):

@@ -31,7 +31,7 @@ BEGIN SELECT RAISE(ABORT, 'fraud rules are disabled, never deleted'); END;
 
 CREATE TABLE IF NOT EXISTS alerts (
     id              INTEGER PRIMARY KEY,
-    rule_code       TEXT NOT NULL REFERENCES fraud_rules (code),
+    rule            TEXT NOT NULL REFERENCES fraud_rules (code),
     severity        TEXT NOT NULL CHECK (severity IN ('LOW', 'MEDIUM', 'HIGH', 'CRITICAL')),
     user_id         INTEGER REFERENCES users (id),
     wallet_id       INTEGER REFERENCES wallets (id),
@@ -51,7 +51,7 @@ CREATE TABLE IF NOT EXISTS alerts (
                                     AND length(trim(coalesce(resolution_note, ''))) > 0))
 );
 CREATE INDEX IF NOT EXISTS alerts_status ON alerts (status, id);
-CREATE INDEX IF NOT EXISTS alerts_rule_user ON alerts (rule_code, user_id, status);
+CREATE INDEX IF NOT EXISTS alerts_rule_user ON alerts (rule, user_id, status);
 CREATE INDEX IF NOT EXISTS alerts_wallet ON alerts (wallet_id, status);
 
 -- An alert moves forward only (OPEN, ACKNOWLEDGED, RESOLVED); what it is about never changes.
@@ -62,7 +62,7 @@ CREATE TRIGGER IF NOT EXISTS alerts_forward_only BEFORE UPDATE ON alerts
 WHEN NEW.status = 'OPEN' AND OLD.status <> 'OPEN'
 BEGIN SELECT RAISE(ABORT, 'an alert cannot go back to OPEN'); END;
 CREATE TRIGGER IF NOT EXISTS alerts_subject_fixed BEFORE UPDATE ON alerts
-WHEN NEW.rule_code IS NOT OLD.rule_code OR NEW.user_id IS NOT OLD.user_id
+WHEN NEW.rule IS NOT OLD.rule OR NEW.user_id IS NOT OLD.user_id
   OR NEW.wallet_id IS NOT OLD.wallet_id OR NEW.created_at IS NOT OLD.created_at
   OR NEW.severity IS NOT OLD.severity OR NEW.summary IS NOT OLD.summary
 BEGIN SELECT RAISE(ABORT, 'what an alert is about cannot change'); END;

@@ -43,7 +43,7 @@ class AlertsMixin(ServiceBase):
         alert_id = None
         if extend_since is not None:
             row = conn.execute(
-                "SELECT id FROM alerts WHERE rule_code = ? AND user_id IS ? AND wallet_id IS ?"
+                "SELECT id FROM alerts WHERE rule = ? AND user_id IS ? AND wallet_id IS ?"
                 " AND status <> 'RESOLVED' AND created_at >= ? ORDER BY id DESC LIMIT 1",
                 (rule["code"], user_id, wallet_id, to_iso(extend_since)),
             ).fetchone()
@@ -52,7 +52,7 @@ class AlertsMixin(ServiceBase):
             conn.execute("UPDATE alerts SET updated_at = ? WHERE id = ?", (to_iso(now), alert_id))
         else:
             alert_id = conn.execute(
-                "INSERT INTO alerts (rule_code, severity, user_id, wallet_id, summary, details,"
+                "INSERT INTO alerts (rule, severity, user_id, wallet_id, summary, details,"
                 " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 (rule["code"], rule["severity"], user_id, wallet_id, summary,
                  json.dumps(details, sort_keys=True), to_iso(now), to_iso(now)),
@@ -126,7 +126,7 @@ class AlertsMixin(ServiceBase):
             code = rule.strip().upper()
             if code not in RULES:
                 raise E.InvalidInput(f"No fraud rule {code!r}; the rules are {', '.join(RULES)}.")
-            where.append("a.rule_code = ?")
+            where.append("a.rule = ?")
             args.append(code)
         if date_from and date_to and date_from >= date_to:
             raise E.InvalidInput("The start date must be before the end date.")
@@ -172,7 +172,7 @@ class AlertsMixin(ServiceBase):
                          " acknowledged_at = ?, updated_at = ? WHERE id = ?",
                          (actor["id"], now, now, alert["id"]))
             self._audit(conn, "ALERT_ACKNOWLEDGED", actor_id=actor["id"], subject_user_id=alert["user_id"],
-                        subject_wallet_id=alert["wallet_id"], alert_id=alert["id"], rule=alert["rule_code"])
+                        subject_wallet_id=alert["wallet_id"], alert_id=alert["id"], rule=alert["rule"])
             return alert_view(self._alert_row(conn, alert["id"]))
 
     def resolve_alert(self, session: Session, alert_id: int, note: str) -> AlertView:
@@ -200,7 +200,7 @@ class AlertsMixin(ServiceBase):
                 (actor["id"], now, actor["id"], now, note, now, alert["id"]),
             )
             self._audit(conn, "ALERT_RESOLVED", actor_id=actor["id"], subject_user_id=alert["user_id"],
-                        subject_wallet_id=alert["wallet_id"], alert_id=alert["id"], rule=alert["rule_code"],
+                        subject_wallet_id=alert["wallet_id"], alert_id=alert["id"], rule=alert["rule"],
                         note=note)
             return alert_view(self._alert_row(conn, alert["id"]))
 

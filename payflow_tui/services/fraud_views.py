@@ -87,7 +87,7 @@ ALERT_SELECT = (
     "SELECT a.*, r.title AS rule_title, u.email AS user_email, u.name AS user_name,"
     " ack.email AS acknowledged_email, res.email AS resolved_email,"
     " (SELECT count(*) FROM alert_transactions l WHERE l.alert_id = a.id) AS transaction_count"
-    " FROM alerts a JOIN fraud_rules r ON r.code = a.rule_code"
+    " FROM alerts a JOIN fraud_rules r ON r.code = a.rule"
     " LEFT JOIN users u ON u.id = a.user_id"
     " LEFT JOIN users ack ON ack.id = a.acknowledged_by"
     " LEFT JOIN users res ON res.id = a.resolved_by"
@@ -100,7 +100,7 @@ def _when(text: str | None) -> datetime | None:
 
 def alert_view(row) -> AlertView:
     return AlertView(
-        id=row["id"], rule=row["rule_code"], rule_title=row["rule_title"], severity=row["severity"],
+        id=row["id"], rule=row["rule"], rule_title=row["rule_title"], severity=row["severity"],
         status=row["status"], summary=row["summary"], details=json.loads(row["details"]),
         user_email=row["user_email"], user_name=row["user_name"], wallet_id=row["wallet_id"],
         transaction_count=row["transaction_count"], created_at=from_iso(row["created_at"]),
