@@ -109,12 +109,21 @@ def test_a_tellers_failures_for_a_customer_count_against_no_one(bank):
     assert user_row(pf, "ada@bank.test")["status"] == "ACTIVE"
 
 
-def test_rejected_deposits_are_not_the_customers_failures(bank):
+def test_rejected_deposits_and_failed_charges_are_not_the_customers_failures(bank):
+    from payflow_tui.services.ledger import insert_transaction, new_reference
+
     pf = bank.pf
-    for _ in range(4):
+    for _ in range(2):
         tx = pf.request_deposit(bank.ada, 100)
         pf.reject_deposit(bank.teller, tx.reference, "no cash seen")
-    fail_transfers(pf, bank.ada, 1)
+    wallet = pf._conn().execute("SELECT * FROM wallets WHERE user_id = ?", (bank.ada.user_id,)).fetchone()
+    with pf._write() as conn:  # renewals that found the wallet short, as the subscription feature records them
+        for _ in range(2):
+            insert_transaction(conn, wallet=wallet, type="SUBSCRIPTION", direction="DEBIT", amount=100,
+                               status="FAILED", reference=new_reference("SUBSCRIPTION"), at=pf.now(),
+                               actor_id=bank.ada.user_id, failure_code="INSUFFICIENT_FUNDS",
+                               failure_reason="short")
+    fail_transfers(pf, bank.ada, 3)
     assert user_row(pf, "ada@bank.test")["status"] == "ACTIVE"
 
 

@@ -41,17 +41,17 @@ class Finding:
 
 
 def repeated_failures(conn: sqlite3.Connection, mv: Movement, p: dict, phase: str) -> Finding | None:
-    """More than ``max_failures`` FAILED movements a user started on their own wallet
-    within ``window_minutes`` (both ends included). Counts every refusal recorded as
-    a FAILED row, this movement's own included; a teller's refused attempt for a
-    customer counts against neither, and rejected or expired deposits are a
-    teller's or the clock's doing, not the customer's."""
-    if phase != "after" or mv.status != "FAILED" or mv.actor_id != mv.user_id:
+    """More than ``max_failures`` FAILED payments (withdrawals and transfers) a user
+    started on their own wallet within ``window_minutes`` (both ends included).
+    Counts every refusal recorded as a FAILED row, this movement's own included. A
+    teller's refused attempt for a customer counts against neither; deposits and
+    subscription charges are not payments the customer tried to make."""
+    if phase != "after" or mv.status != "FAILED" or mv.actor_id != mv.user_id or mv.kind not in OUTGOING:
         return None
     since = mv.now - timedelta(minutes=p["window_minutes"])
     ids = [r[0] for r in conn.execute(
         "SELECT t.id FROM transactions t WHERE t.actor_user_id = ? AND t.wallet_id = ?"
-        " AND t.status = 'FAILED' AND coalesce(t.failure_code, '') NOT IN ('REJECTED', 'EXPIRED')"
+        " AND t.status = 'FAILED' AND t.type IN ('WITHDRAWAL', 'TRANSFER')"
         " AND t.created_at >= ? AND t.created_at <= ? ORDER BY t.id",
         (mv.actor_id, mv.wallet_id, to_iso(since), to_iso(mv.now)),
     )]
