@@ -238,11 +238,9 @@ class ServiceBase:
         if user["status"] == "DISABLED":
             self.logout(session)
             raise E.AccountDisabled("Your account is disabled; contact an administrator.")
-        if user["status"] == "LOCKED":
-            until = user["locked_until"]
-            if until is None or from_iso(until) > self._now(conn):
-                self.logout(session)
-                raise E.AccountLocked("Your account is locked; contact an administrator.")
+        if self._locked(conn, user):
+            self.logout(session)
+            raise E.AccountLocked("Your account is locked; contact an administrator.")
         if roles and user["role"] not in roles:
             raise E.PermissionDenied(
                 f"Your role ({user['role'].lower()}) may not do this; it needs "
@@ -251,6 +249,14 @@ class ServiceBase:
         return user
 
     # -- users and wallets ---------------------------------------------------------------
+
+    def _locked(self, conn: sqlite3.Connection, user: sqlite3.Row) -> bool:
+        """Whether ``user`` is locked now: a lockout with an end lifts by itself at
+        that time, even before the next login writes the status back to ACTIVE."""
+        if user["status"] != "LOCKED":
+            return False
+        until = user["locked_until"]
+        return until is None or from_iso(until) > self._now(conn)
 
     def _user_by_email(self, conn: sqlite3.Connection, email: str) -> sqlite3.Row | None:
         return conn.execute("SELECT * FROM users WHERE email = ?", ((email or "").strip(),)).fetchone()

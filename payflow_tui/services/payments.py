@@ -59,7 +59,7 @@ class PaymentsMixin(ServiceBase):
             wallet = self._wallet_of(conn, subject["id"])
             mv = Movement("WITHDRAWAL", actor["id"], subject["id"], wallet["id"], amount, now)
             reference = new_reference("WITHDRAWAL")
-            refusal = self._withdrawal_refusal(subject, wallet, amount)
+            refusal = _withdrawal_refusal(subject, self._locked(conn, subject), wallet, amount)
             if refusal is None:
                 self._rules_before(conn, mv)
             if refusal is not None:
@@ -79,20 +79,6 @@ class PaymentsMixin(ServiceBase):
             self._emit(conn, "withdrawal.completed", user_id=subject["id"], reference=reference,
                        amount=amount, wallet_id=wallet["id"])
             return load_tx(conn, tx_id)
-
-    def _withdrawal_refusal(self, subject, wallet, amount) -> E.PayFlowError | None:
-        if subject["status"] == "DISABLED":
-            return E.AccountDisabled(f"{subject['email']}'s account is disabled.")
-        if subject["status"] == "LOCKED":
-            return E.AccountLocked(f"{subject['email']}'s account is locked.")
-        if wallet["frozen"]:
-            return E.WalletFrozen(f"The wallet is frozen: {wallet['frozen_reason']}")
-        if wallet["balance"] < amount:
-            return E.InsufficientFunds(
-                f"Insufficient funds: the balance is {format_amount(wallet['balance'], wallet['currency'])},"
-                f" the withdrawal {format_amount(amount, wallet['currency'])}."
-            )
-        return None
 
     # -- transfers -----------------------------------------------------------------------
 
@@ -128,7 +114,8 @@ class PaymentsMixin(ServiceBase):
         mv = Movement("TRANSFER", actor["id"], actor["id"], sender_wallet["id"], amount, now,
                       counterparty_wallet_id=recipient_wallet["id"] if recipient_wallet else None)
         transfer_ref = new_reference("TRANSFER")
-        refusal = _transfer_refusal(sender_wallet, recipient, recipient_wallet, amount, to_email)
+        refusal = _transfer_refusal(sender_wallet, recipient, bool(recipient) and self._locked(conn, recipient),
+                                    recipient_wallet, amount, to_email)
         if refusal is None:
             self._rules_before(conn, mv)
         if refusal is not None:
@@ -182,7 +169,22 @@ class PaymentsMixin(ServiceBase):
             return {"name": user["name"], "email": user["email"], "balance": balance}
 
 
-def _transfer_refusal(sender_wallet, recipient, recipient_wallet, amount, to_email):
+def _withdrawal_refusal(subject, locked: bool, wallet, amount) -> E.PayFlowError | None:
+    if subject["status"] == "DISABLED":
+        return E.AccountDisabled(f"{subject['email']}'s account is disabled.")
+    if locked:
+        return E.AccountLocked(f"{subject['email']}'s account is locked.")
+    if wallet["frozen"]:
+        return E.WalletFrozen(f"The wallet is frozen: {wallet['frozen_reason']}")
+    if wallet["balance"] < amount:
+        return E.InsufficientFunds(
+            f"Insufficient funds: the balance is {format_amount(wallet['balance'], wallet['currency'])},"
+            f" the withdrawal {format_amount(amount, wallet['currency'])}."
+        )
+    return None
+
+
+def _transfer_refusal(sender_wallet, recipient, recipient_locked: bool, recipient_wallet, amount, to_email):
     currency = sender_wallet["currency"]
     if recipient is None:
         return E.NotFound(f"No account holder with email {to_email}.")
@@ -190,7 +192,7 @@ def _transfer_refusal(sender_wallet, recipient, recipient_wallet, amount, to_ema
         return E.SameWallet("You cannot send money to yourself.")
     if recipient["status"] == "DISABLED":
         return E.AccountDisabled(f"The recipient's account ({recipient['email']}) is disabled.")
-    if recipient["status"] == "LOCKED":
+    if recipient_locked:
         return E.AccountLocked(f"The recipient's account ({recipient['email']}) is locked.")
     if sender_wallet["frozen"]:
         return E.WalletFrozen(f"Your wallet is frozen: {sender_wallet['frozen_reason']}")
