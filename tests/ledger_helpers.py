@@ -118,3 +118,14 @@ def relogin(bank) -> None:
     for attr, email in (("admin", "admin@bank.test"), ("teller", "teller@bank.test"),
                         ("ada", "ada@bank.test"), ("bola", "bola@bank.test")):
         setattr(bank, attr, bank.pf.login(email, PASSWORD))
+
+
+def lock_out(pf, email: str, attempts: int = 5) -> None:
+    """Lock ``email`` the way an attacker would: consecutive wrong passwords."""
+    from payflow_tui.services import errors as E
+
+    for _ in range(attempts):
+        try:
+            pf.login(email, "wrong-password-123")
+        except (E.AuthFailed, E.AccountLocked):
+            pass
