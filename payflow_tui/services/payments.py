@@ -103,7 +103,9 @@ class PaymentsMixin(ServiceBase):
             params = {"to": to_email.lower(), "amount": amount, "memo": memo}
             stored = idem.lookup(conn, actor["id"], key, "transfer", params)
             if stored is not None:
-                return self._transfer_result(conn, idem.replay(stored)["transfer_ref"], actor["id"])
+                original = idem.replay(stored)
+                return self._transfer_result(conn, original["transfer_ref"], actor["id"],
+                                             balance_after=original.get("balance_after"))
             return self._transfer_locked(conn, actor, to_email, amount, key, memo, params)
 
     def _transfer_locked(self, conn, actor, to_email, amount, key, memo, params) -> TransferResult:
@@ -137,7 +139,10 @@ class PaymentsMixin(ServiceBase):
                                        counterparty_wallet_id=sender_wallet["id"], **common)
         mv.status, mv.transaction_ids = "SUCCESS", [debit_id, credit_id]
         self._rules_after(conn, mv)
-        idem.record(conn, actor["id"], key, "transfer", params, {"transfer_ref": transfer_ref}, now)
+        # The balance is kept with the key so a replay answers exactly as the original did.
+        balance_after = self._wallet_of(conn, actor["id"])["balance"]
+        idem.record(conn, actor["id"], key, "transfer", params,
+                    {"transfer_ref": transfer_ref, "balance_after": balance_after}, now)
         payload = dict(transfer_ref=transfer_ref, amount=amount, memo=memo)
         self._emit(conn, "transfer.sent", user_id=actor["id"], wallet_id=sender_wallet["id"],
                    to=recipient["email"], **payload)
@@ -145,12 +150,13 @@ class PaymentsMixin(ServiceBase):
                    sender=actor["email"], **payload)
         return self._transfer_result(conn, transfer_ref, actor["id"])
 
-    def _transfer_result(self, conn, transfer_ref: str, sender_id: int) -> TransferResult:
+    def _transfer_result(self, conn, transfer_ref: str, sender_id: int, *,
+                         balance_after: int | None = None) -> TransferResult:
         debit = load_tx_by_ref(conn, f"{transfer_ref}-D")
         credit = load_tx_by_ref(conn, f"{transfer_ref}-C")
         if credit is None:  # a replay of a refused transfer re-raises before this
             raise E.NotFound(f"Transfer {transfer_ref} did not complete.")
-        balance = self._wallet_of(conn, sender_id)["balance"]
+        balance = self._wallet_of(conn, sender_id)["balance"] if balance_after is None else balance_after
         return TransferResult(transfer_ref, debit.amount, debit.currency, debit, credit, balance)
 
     def recipient_preview(self, session: Session, to_email: str) -> dict:
