@@ -129,3 +129,10 @@ def lock_out(pf, email: str, attempts: int = 5) -> None:
             pf.login(email, "wrong-password-123")
         except (E.AuthFailed, E.AccountLocked):
             pass
+
+
+def fund(bank, session, amount: int) -> None:
+    """Deposit and confirm ``amount`` for anyone: staff deposits need an admin to confirm."""
+    tx = bank.pf.request_deposit(session, amount)
+    confirmer = bank.teller if session.role == "USER" else bank.admin
+    bank.pf.confirm_deposit(confirmer, tx.reference)
