@@ -90,7 +90,11 @@ class QueriesMixin(ServiceBase):
             return _page(conn, where, args, limit, before_id)
 
     def get_transaction(self, session: Session, reference: str) -> TransactionView:
-        """One transaction by reference. Callers: its owner; TELLER (account holders); ADMIN."""
+        """One transaction by reference. Callers: its owner; TELLER (account holders); ADMIN.
+
+        Refuses anyone else with PERMISSION_DENIED, as every other look at
+        another's wallet is refused.
+        """
         with self._read() as conn:
             actor = self._actor(conn, session)
             row = conn.execute(TX_SELECT + " WHERE t.reference = ?",
@@ -100,8 +104,10 @@ class QueriesMixin(ServiceBase):
             owner = conn.execute("SELECT u.* FROM users u JOIN wallets w ON w.user_id = u.id"
                                  " WHERE w.id = ?", (row["wallet_id"],)).fetchone()
             if owner["id"] != actor["id"]:
-                if actor["role"] not in STAFF or (actor["role"] == "TELLER" and owner["role"] != "USER"):
-                    raise E.NotFound(f"No transaction with reference {reference}.")
+                if actor["role"] not in STAFF:
+                    raise E.PermissionDenied("You may see only your own transactions.")
+                if actor["role"] == "TELLER" and owner["role"] != "USER":
+                    raise E.PermissionDenied("A teller looks up account holders' transactions only.")
             return tx_view(row)
 
     def changes_marker(self, session: Session) -> tuple:
