@@ -7,14 +7,38 @@ checks what was really stored rather than what the service says it stored.
 from __future__ import annotations
 
 import hashlib
+import os
+import shutil
 import sqlite3
+import tempfile
 from contextlib import closing
 from pathlib import Path
 
+import pytest
 from argon2 import PasswordHasher
 
 # For tests that are not about hashing (the role matrix): real argon2id, trivial cost.
 CHEAP_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+@pytest.fixture(name="db_path")
+def ram_db_path(tmp_path):
+    """The database file in RAM where the machine has /dev/shm, else in tmp_path.
+
+    Import it into a test module to override conftest's ``db_path``: tests of
+    rules and flows do not need each commit's fsync, which on a busy shared disk
+    costs more than everything else they do. Concurrency and crash tests keep
+    the real disk.
+    """
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK):
+        folder = Path(tempfile.mkdtemp(prefix="payflow-test-", dir=shm))
+        try:
+            yield folder / "payflow.db"
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
+    else:
+        yield tmp_path / "payflow.db"
 
 
 def raw(path: str | Path) -> sqlite3.Connection:

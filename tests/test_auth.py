@@ -9,6 +9,7 @@ import pytest
 from argon2 import PasswordHasher, extract_parameters
 
 from conftest import FAST_HASHER, PASSWORD
+from ledger_helpers import ram_db_path  # noqa: F401 - the db_path fixture, in RAM
 from ledger_helpers import audit_actions, query
 from payflow_tui.services import PayFlow, Session
 from payflow_tui.services import errors as E

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ledger_helpers import ram_db_path  # noqa: F401 - the db_path fixture, in RAM
 from ledger_helpers import counts, ledger_problems, query
 from payflow_tui.services import errors as E
 

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 
+from ledger_helpers import ram_db_path  # noqa: F401 - the db_path fixture, in RAM
 from ledger_helpers import (audit_actions, cash_account, counts, ledger_problems, postings_of, query,
                             relogin, tx_row, wallet_account)
 from payflow_tui.services import errors as E

@@ -9,6 +9,7 @@ import threading
 import pytest
 
 from conftest import FAST_HASHER, PASSWORD
+from ledger_helpers import ram_db_path  # noqa: F401 - the db_path fixture, in RAM
 from ledger_helpers import counts, fund, ledger_problems, query
 from ledger_workers import duplicate_transfer
 from payflow_tui.services import PayFlow

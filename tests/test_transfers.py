@@ -6,6 +6,7 @@ from contextlib import closing
 
 import pytest
 
+from ledger_helpers import ram_db_path  # noqa: F401 - the db_path fixture, in RAM
 from ledger_helpers import counts, ledger_problems, lock_out, postings_of, query, raw, wallet_account
 from payflow_tui.services import errors as E
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from ledger_helpers import ram_db_path  # noqa: F401 - the db_path fixture, in RAM
 from ledger_helpers import (cash_account, counts, ledger_problems, lock_out, postings_of, query, relogin,
                             tx_row, wallet_account)
 from payflow_tui.services import errors as E
