@@ -329,5 +329,12 @@ class Movement:
     transaction_ids: list[int] = field(default_factory=list)
 
 
+def check_limit(limit: int) -> int:
+    """A page size: a whole number from 1 to 10000 (SQLite reads a negative LIMIT as none)."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000:
+        raise E.InvalidInput("Limit must be a whole number from 1 to 10000.")
+    return limit
+
+
 def utc(dt: datetime) -> datetime:
     return dt.astimezone(timezone.utc)

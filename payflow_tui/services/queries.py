@@ -7,7 +7,7 @@ from datetime import datetime
 
 from ..clock import from_iso, to_iso
 from . import errors as E
-from .base import STAFF, ServiceBase, Session
+from .base import STAFF, ServiceBase, Session, check_limit
 from .views import TX_SELECT, Page, TransactionView, WalletView, tx_view, wallet_view
 
 TX_TYPES = ("DEPOSIT", "WITHDRAWAL", "TRANSFER", "SUBSCRIPTION")
@@ -65,7 +65,7 @@ class QueriesMixin(ServiceBase):
         previous page's ``next_cursor``. Filters: type, status, date_from,
         date_to, search (a reference prefix).
         """
-        limit = _check_limit(limit)
+        limit = check_limit(limit)
         with self._read() as conn:
             actor = self._actor(conn, session)
             subject = self._subject(conn, actor, for_email)
@@ -77,7 +77,7 @@ class QueriesMixin(ServiceBase):
     def all_transactions(self, session: Session, *, limit: int = 50, before_id: int | None = None,
                          email: str | None = None, **filters) -> Page:
         """Every wallet's transactions, newest first. Callers: ADMIN."""
-        limit = _check_limit(limit)
+        limit = check_limit(limit)
         with self._read() as conn:
             self._actor(conn, session, "ADMIN")
             where, args = tx_filters(**filters)
@@ -128,7 +128,7 @@ class QueriesMixin(ServiceBase):
                       action: str | None = None, date_from: datetime | None = None,
                       date_to: datetime | None = None) -> Page:
         """The audit log, newest first. Callers: ADMIN."""
-        limit = _check_limit(limit)
+        limit = check_limit(limit)
         with self._read() as conn:
             self._actor(conn, session, "ADMIN")
             where, args = ["a.id < ?"], [before_id or 2**62]
@@ -160,10 +160,8 @@ class QueriesMixin(ServiceBase):
             return Page(items, items[-1]["id"] if len(rows) > limit else None)
 
 
-def _check_limit(limit: int) -> int:
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000:
-        raise E.InvalidInput("Limit must be a whole number from 1 to 10000.")
-    return limit
+# The name this check had before it moved to base.py, for modules that import it from here.
+_check_limit = check_limit
 
 
 def _page(conn, where: list[str], args: list, limit: int, before_id: int | None) -> Page:
