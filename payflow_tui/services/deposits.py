@@ -79,7 +79,8 @@ class DepositsMixin(ServiceBase):
                 raise E.WalletFrozen(
                     f"The wallet is frozen ({wallet['frozen_reason']}); the deposit stays pending."
                 )
-            owner = conn.execute("SELECT email, status FROM users WHERE id = ?", (wallet["user_id"],)).fetchone()
+            owner = conn.execute("SELECT email, status FROM users WHERE id = ?",
+                                 (wallet["user_id"],)).fetchone()
             if owner["status"] == "DISABLED":
                 # A disabled account takes no money movement; reject it, or enable the account first.
                 raise E.AccountDisabled(f"{owner['email']}'s account is disabled; the deposit stays pending.")
