@@ -29,7 +29,7 @@ def duplicate_transfer(path, email, to_email, amount, key, barrier, results) -> 
     pf = open_pf(path)
     try:
         session = pf.login(email, PASSWORD)
-        barrier.wait(timeout=60)
+        barrier.wait(timeout=240)
         try:
             results.put(("ok", pf.transfer(session, to_email, amount, key=key).transfer_ref))
         except E.PayFlowError as exc:
@@ -50,7 +50,7 @@ def transfer_storm(path, email, peers, rounds, seed, barrier, results) -> None:
     pf = open_pf(path)
     try:
         session = pf.login(email, PASSWORD)
-        barrier.wait(timeout=60)
+        barrier.wait(timeout=240)
         for i in range(rounds):
             to = rng.choice(peers)
             try:

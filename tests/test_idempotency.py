@@ -159,7 +159,7 @@ def test_concurrent_duplicates_in_processes_have_one_effect(bank, db_path):
     outcomes = []
     for _ in range(n):
         try:
-            outcomes.append(results.get(timeout=120))
+            outcomes.append(results.get(timeout=300))
         except queue.Empty:
             break
     for p in procs:
