@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from dataclasses import replace
 from datetime import timedelta
 
@@ -82,6 +83,41 @@ def test_a_hash_is_upgraded_at_login_when_parameters_change(db_path, clock):
         assert query(db_path, "SELECT password_hash FROM users")[0][0] == after
     finally:
         new.close()
+
+
+class LockProbeHasher(PasswordHasher):
+    """Hashes as asked, and records whether the database's write lock was free while it did."""
+
+    def __init__(self, db_path, **params) -> None:
+        super().__init__(**params)
+        self.db_path = db_path
+        self.lock_free: list[bool] = []
+
+    def hash(self, password, *, salt=None):
+        probe = sqlite3.connect(str(self.db_path), timeout=0, isolation_level=None)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.execute("ROLLBACK")
+            self.lock_free.append(True)
+        except sqlite3.OperationalError:
+            self.lock_free.append(False)
+        finally:
+            probe.close()
+        return super().hash(password, salt=salt)
+
+
+def test_the_rehash_at_login_runs_outside_the_write_lock(db_path, clock):
+    old = PayFlow.open(db_path, clock=clock, password_hasher=FAST_HASHER)
+    old.create_first_admin("root@bank.test", "Root", SECRET)
+    old.close()
+    probe = LockProbeHasher(db_path, time_cost=3, memory_cost=24 * 1024, parallelism=1)
+    new = PayFlow.open(db_path, clock=clock, password_hasher=probe)
+    try:
+        new.login("root@bank.test", SECRET)
+    finally:
+        new.close()
+    assert probe.lock_free == [True]
+    assert extract_parameters(query(db_path, "SELECT password_hash FROM users")[0][0]).time_cost == 3
 
 
 @pytest.mark.parametrize("password", ["", "short", "123456789", None, 1234567890])
