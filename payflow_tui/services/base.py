@@ -105,14 +105,14 @@ class ServiceBase:
         try:
             yield conn
         except CommittedRefusal as refusal:
-            conn.execute("COMMIT")
+            _commit(conn)
             raise refusal.error from None
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
         else:
-            conn.execute("COMMIT")
+            _commit(conn)
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -327,6 +327,18 @@ class Movement:
     status: str = "PENDING"
     counterparty_wallet_id: int | None = None
     transaction_ids: list[int] = field(default_factory=list)
+
+
+def _commit(conn: sqlite3.Connection) -> None:
+    """COMMIT, or roll back if the commit itself fails (a deferred constraint, a full
+    disk): a failed COMMIT leaves the transaction open, holding the write lock
+    against every other terminal and refusing this connection's next BEGIN."""
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
 
 
 def check_limit(limit: int) -> int:
