@@ -7,7 +7,7 @@ import sqlite3
 from ..clock import to_iso
 from . import errors as E
 from .auth import check_role
-from .base import DEFAULT_SETTINGS, STAFF, ServiceBase, Session, check_limit
+from .base import DEFAULT_SETTINGS, STAFF, ServiceBase, Session, check_cursor, check_limit
 from .views import Page, UserView, WalletView, user_view, wallet_view
 
 USER_STATUSES = ("ACTIVE", "LOCKED", "DISABLED")
@@ -162,7 +162,7 @@ class AdminMixin(ServiceBase):
 
         Callers: ADMIN (everyone) and TELLER (account holders only).
         """
-        limit = check_limit(limit)
+        limit, after_id = check_limit(limit), check_cursor(after_id)
         with self._read() as conn:
             actor = self._actor(conn, session, *STAFF)
             where, args = ["u.id > ?"], [after_id or 0]

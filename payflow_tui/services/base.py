@@ -348,5 +348,21 @@ def check_limit(limit: int) -> int:
     return limit
 
 
+def check_cursor(cursor: int | None) -> int | None:
+    """A page cursor: None, or the id a previous page gave (SQLite would compare text
+    with ids without complaint and return the wrong page)."""
+    if cursor is None:
+        return None
+    if isinstance(cursor, bool) or not isinstance(cursor, int) or cursor < 0:
+        raise E.InvalidInput("A page cursor must be a whole number from an earlier page.")
+    return cursor
+
+
+def check_date(value: datetime | None, name: str) -> datetime | None:
+    if value is not None and not isinstance(value, datetime):
+        raise E.InvalidInput(f"{name} must be a date and time, not {type(value).__name__}.")
+    return value
+
+
 def utc(dt: datetime) -> datetime:
     return dt.astimezone(timezone.utc)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from ..clock import to_iso
 from . import errors as E
 from . import idempotency as idem
-from .base import STAFF, CommittedRefusal, Movement, ServiceBase, Session, check_limit
+from .base import STAFF, CommittedRefusal, Movement, ServiceBase, Session, check_cursor, check_limit
 from .ledger import insert_transaction, new_reference, post_entry, system_account
 from .views import TX_SELECT, Page, TransactionView, load_tx, load_tx_by_ref, tx_view
 
@@ -185,7 +185,7 @@ class DepositsMixin(ServiceBase):
 
         Callers: TELLER (account holders' deposits) and ADMIN (all).
         """
-        limit = check_limit(limit)
+        limit, after_id = check_limit(limit), check_cursor(after_id)
         with self._write() as conn:
             actor = self._actor(conn, session, *STAFF)
             self._expire_deposits(conn)

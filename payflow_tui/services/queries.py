@@ -7,7 +7,7 @@ from datetime import datetime
 
 from ..clock import from_iso, to_iso
 from . import errors as E
-from .base import STAFF, ServiceBase, Session, check_limit
+from .base import STAFF, ServiceBase, Session, check_cursor, check_date, check_limit
 from .views import TX_SELECT, Page, TransactionView, WalletView, tx_view, wallet_view
 
 TX_TYPES = ("DEPOSIT", "WITHDRAWAL", "TRANSFER", "SUBSCRIPTION")
@@ -17,6 +17,8 @@ TX_STATUSES = ("PENDING", "SUCCESS", "FAILED")
 def tx_filters(*, type: str | None = None, status: str | None = None, date_from: datetime | None = None,
                date_to: datetime | None = None, search: str | None = None) -> tuple[list[str], list]:
     """SQL conditions for the transaction filters shared by every listing."""
+    check_date(date_from, "date_from")
+    check_date(date_to, "date_to")
     where: list[str] = []
     args: list = []
     if type:
@@ -65,7 +67,7 @@ class QueriesMixin(ServiceBase):
         previous page's ``next_cursor``. Filters: type, status, date_from,
         date_to, search (a reference prefix).
         """
-        limit = check_limit(limit)
+        limit, before_id = check_limit(limit), check_cursor(before_id)
         with self._read() as conn:
             actor = self._actor(conn, session)
             subject = self._subject(conn, actor, for_email)
@@ -77,7 +79,7 @@ class QueriesMixin(ServiceBase):
     def all_transactions(self, session: Session, *, limit: int = 50, before_id: int | None = None,
                          email: str | None = None, **filters) -> Page:
         """Every wallet's transactions, newest first. Callers: ADMIN."""
-        limit = check_limit(limit)
+        limit, before_id = check_limit(limit), check_cursor(before_id)
         with self._read() as conn:
             self._actor(conn, session, "ADMIN")
             where, args = tx_filters(**filters)
@@ -128,7 +130,9 @@ class QueriesMixin(ServiceBase):
                       action: str | None = None, date_from: datetime | None = None,
                       date_to: datetime | None = None) -> Page:
         """The audit log, newest first. Callers: ADMIN."""
-        limit = check_limit(limit)
+        limit, before_id = check_limit(limit), check_cursor(before_id)
+        check_date(date_from, "date_from")
+        check_date(date_to, "date_to")
         with self._read() as conn:
             self._actor(conn, session, "ADMIN")
             where, args = ["a.id < ?"], [before_id or 2**62]
