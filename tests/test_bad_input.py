@@ -151,6 +151,18 @@ for limit in [0, -1, 10_001, True, "5", 2.5, None]:
     case(f"audit limit {limit!r}", E.InvalidInput, lambda s, n=limit: s.pf.audit_entries(s.admin, limit=n))
     case(f"pending limit {limit!r}", E.InvalidInput, lambda s, n=limit: s.pf.pending_deposits(s.teller, limit=n))
     case(f"users limit {limit!r}", E.InvalidInput, lambda s, n=limit: s.pf.list_users(s.admin, limit=n))
+for cursor in ["x", -1, True, 2.5]:
+    case(f"history cursor {cursor!r}", E.InvalidInput, lambda s, c=cursor: s.pf.history(s.ada, before_id=c))
+    case(f"all transactions cursor {cursor!r}", E.InvalidInput,
+         lambda s, c=cursor: s.pf.all_transactions(s.admin, before_id=c))
+    case(f"audit cursor {cursor!r}", E.InvalidInput, lambda s, c=cursor: s.pf.audit_entries(s.admin, before_id=c))
+    case(f"pending cursor {cursor!r}", E.InvalidInput,
+         lambda s, c=cursor: s.pf.pending_deposits(s.teller, after_id=c))
+    case(f"users cursor {cursor!r}", E.InvalidInput, lambda s, c=cursor: s.pf.list_users(s.admin, after_id=c))
+for date in ["2026-01-01", 20260101]:
+    case(f"history date_from {date!r}", E.InvalidInput, lambda s, d=date: s.pf.history(s.ada, date_from=d))
+    case(f"history date_to {date!r}", E.InvalidInput, lambda s, d=date: s.pf.history(s.ada, date_to=d))
+    case(f"audit date_from {date!r}", E.InvalidInput, lambda s, d=date: s.pf.audit_entries(s.admin, date_from=d))
 case("history type", E.InvalidInput, lambda s: s.pf.history(s.ada, type="REFUND"))
 case("history status", E.InvalidInput, lambda s: s.pf.history(s.ada, status="LOST"))
 case("history dates reversed", E.InvalidInput,
