@@ -74,3 +74,38 @@ def test_concurrent_processes_conserve_money_and_meet_no_lock_errors(bank, db_pa
             " FROM transactions t JOIN wallets w ON w.id = t.wallet_id JOIN users u ON u.id = w.user_id"
             " WHERE u.email = ? AND t.type = 'TRANSFER' AND t.status = 'SUCCESS'", (email,))[0]
         assert balances[email] == START_BALANCE + credits - debits
+
+
+def test_terminals_opening_a_new_file_together_meet_no_lock_error(tmp_path):
+    """Six connections opening and migrating one brand-new file at once, many times over."""
+    import threading
+
+    from payflow_tui import db as dbmod
+
+    errors: list[str] = []
+    for trial in range(150):
+        path = tmp_path / f"new-{trial}.db"
+        barrier = threading.Barrier(6)
+
+        def open_and_migrate():
+            try:
+                barrier.wait(timeout=60)
+                conn = dbmod.connect(path)
+                try:
+                    dbmod.migrate(conn)
+                finally:
+                    conn.close()
+            except Exception as exc:  # noqa: BLE001 - every error is a finding
+                errors.append(f"trial {trial}: {type(exc).__name__}: {exc}")
+
+        threads = [threading.Thread(target=open_and_migrate) for _ in range(6)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=120)
+        check = dbmod.connect(path)
+        try:
+            assert check.execute("PRAGMA user_version").fetchone()[0] == dbmod.schema_version()
+        finally:
+            check.close()
+    assert errors == []
