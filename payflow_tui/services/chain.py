@@ -36,12 +36,14 @@ def last_link(conn: sqlite3.Connection, table: str) -> tuple[int, str]:
 
 def first_broken_audit_row(conn: sqlite3.Connection) -> tuple[int, str] | None:
     """Walk the audit chain; the first row whose link or content does not match."""
-    prev, expected_id = GENESIS, None
+    # Ids start at 1 and never skip (each row takes the last id + 1), so a gap
+    # anywhere, the first row included, is a deleted row that can be named.
+    prev, expected_id = GENESIS, 1
     for r in conn.execute(
         "SELECT id, at, actor_user_id, action, subject_user_id, subject_wallet_id, details,"
         " prev_hash, hash FROM audit_log ORDER BY id"
     ):
-        if expected_id is not None and r[0] != expected_id:
+        if r[0] != expected_id:
             return r[0], f"audit row {expected_id} is missing before row {r[0]}"
         if r[7] != prev:
             return r[0], f"audit row {r[0]} does not link to the row before it"
@@ -54,7 +56,7 @@ def first_broken_audit_row(conn: sqlite3.Connection) -> tuple[int, str] | None:
 def first_broken_journal_entry(conn: sqlite3.Connection) -> tuple[int, str] | None:
     """Walk the journal chain, recomputing each entry's hash from its postings."""
     legs_by_entry: dict[int, list[tuple[int, int]]] = {}
-    prev, expected_id = GENESIS, None
+    prev, expected_id = GENESIS, 1
     cur = conn.execute(
         "SELECT e.id, e.kind, e.description, e.created_at, e.prev_hash, e.hash,"
         " p.account_id, p.amount FROM journal_entries e LEFT JOIN postings p ON p.entry_id = e.id"
@@ -76,7 +78,7 @@ def first_broken_journal_entry(conn: sqlite3.Connection) -> tuple[int, str] | No
 
 
 def _check_entry(row, legs, prev, expected_id):
-    if expected_id is not None and row[0] != expected_id:
+    if row[0] != expected_id:
         return row[0], f"journal entry {expected_id} is missing before entry {row[0]}"
     if row[4] != prev:
         return row[0], f"journal entry {row[0]} does not link to the entry before it"
