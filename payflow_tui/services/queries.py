@@ -7,7 +7,7 @@ from datetime import datetime
 
 from ..clock import from_iso, to_iso
 from . import errors as E
-from .base import STAFF, ServiceBase, Session
+from .base import STAFF, ServiceBase, Session, check_cursor, check_date, check_limit
 from .views import TX_SELECT, Page, TransactionView, WalletView, tx_view, wallet_view
 
 TX_TYPES = ("DEPOSIT", "WITHDRAWAL", "TRANSFER", "SUBSCRIPTION")
@@ -17,6 +17,8 @@ TX_STATUSES = ("PENDING", "SUCCESS", "FAILED")
 def tx_filters(*, type: str | None = None, status: str | None = None, date_from: datetime | None = None,
                date_to: datetime | None = None, search: str | None = None) -> tuple[list[str], list]:
     """SQL conditions for the transaction filters shared by every listing."""
+    check_date(date_from, "date_from")
+    check_date(date_to, "date_to")
     where: list[str] = []
     args: list = []
     if type:
@@ -65,7 +67,7 @@ class QueriesMixin(ServiceBase):
         previous page's ``next_cursor``. Filters: type, status, date_from,
         date_to, search (a reference prefix).
         """
-        limit = _check_limit(limit)
+        limit, before_id = check_limit(limit), check_cursor(before_id)
         with self._read() as conn:
             actor = self._actor(conn, session)
             subject = self._subject(conn, actor, for_email)
@@ -77,7 +79,7 @@ class QueriesMixin(ServiceBase):
     def all_transactions(self, session: Session, *, limit: int = 50, before_id: int | None = None,
                          email: str | None = None, **filters) -> Page:
         """Every wallet's transactions, newest first. Callers: ADMIN."""
-        limit = _check_limit(limit)
+        limit, before_id = check_limit(limit), check_cursor(before_id)
         with self._read() as conn:
             self._actor(conn, session, "ADMIN")
             where, args = tx_filters(**filters)
@@ -90,7 +92,11 @@ class QueriesMixin(ServiceBase):
             return _page(conn, where, args, limit, before_id)
 
     def get_transaction(self, session: Session, reference: str) -> TransactionView:
-        """One transaction by reference. Callers: its owner; TELLER (account holders); ADMIN."""
+        """One transaction by reference. Callers: its owner; TELLER (account holders); ADMIN.
+
+        Refuses anyone else with PERMISSION_DENIED, as every other look at
+        another's wallet is refused.
+        """
         with self._read() as conn:
             actor = self._actor(conn, session)
             row = conn.execute(TX_SELECT + " WHERE t.reference = ?",
@@ -100,8 +106,10 @@ class QueriesMixin(ServiceBase):
             owner = conn.execute("SELECT u.* FROM users u JOIN wallets w ON w.user_id = u.id"
                                  " WHERE w.id = ?", (row["wallet_id"],)).fetchone()
             if owner["id"] != actor["id"]:
-                if actor["role"] not in STAFF or (actor["role"] == "TELLER" and owner["role"] != "USER"):
-                    raise E.NotFound(f"No transaction with reference {reference}.")
+                if actor["role"] not in STAFF:
+                    raise E.PermissionDenied("You may see only your own transactions.")
+                if actor["role"] == "TELLER" and owner["role"] != "USER":
+                    raise E.PermissionDenied("A teller looks up account holders' transactions only.")
             return tx_view(row)
 
     def data_version(self) -> int:
@@ -123,7 +131,9 @@ class QueriesMixin(ServiceBase):
                       action: str | None = None, date_from: datetime | None = None,
                       date_to: datetime | None = None) -> Page:
         """The audit log, newest first. Callers: ADMIN."""
-        limit = _check_limit(limit)
+        limit, before_id = check_limit(limit), check_cursor(before_id)
+        check_date(date_from, "date_from")
+        check_date(date_to, "date_to")
         with self._read() as conn:
             self._actor(conn, session, "ADMIN")
             where, args = ["a.id < ?"], [before_id or 2**62]
@@ -155,10 +165,8 @@ class QueriesMixin(ServiceBase):
             return Page(items, items[-1]["id"] if len(rows) > limit else None)
 
 
-def _check_limit(limit: int) -> int:
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000:
-        raise E.InvalidInput("Limit must be a whole number from 1 to 10000.")
-    return limit
+# The name this check had before it moved to base.py, for modules that import it from here.
+_check_limit = check_limit
 
 
 def _page(conn, where: list[str], args: list, limit: int, before_id: int | None) -> Page:
