@@ -174,7 +174,8 @@ def test_an_audit_row_slipped_in_between_is_named(ledger, db_path):
            " FROM audit_log WHERE id = 5",
            drop_triggers=["audit_log_no_update"])
     found = problems(ledger)
-    assert found == ["audit chain broken at row 4: audit row 4 was altered (its hash does not match its content)"]
+    assert found == ["audit chain broken at row 4: audit row 4 was inserted"
+                     " (the row after it links past it to the row before it)"]
 
 
 def test_several_problems_are_all_named(ledger, db_path):
