@@ -24,7 +24,7 @@ class AllTransactionsScreen(PayFlowScreen):
     HELP = ("Every wallet's transactions, newest first, one page at a time (n older, p newer). "
             "Narrow by type and status, a reference (its start is enough), a customer's email, and "
             "dates (YYYY-MM-DD, in the bank's time zone; both days included). Text filters apply when "
-            "you press Enter; x clears them all.")
+            "you press Enter; Escape in a field returns to the list; x there clears every filter.")
     BINDINGS = [
         Binding("x", "clear", "Clear filters", id="tx-clear", tooltip="Show every transaction again"),
         Binding("slash", "filters", "Filter", id="tx-filter", tooltip="Go to the filter fields"),
@@ -89,8 +89,8 @@ class AllTransactionsScreen(PayFlowScreen):
         kind = self.query_one("#tx-type", Select).value
         status = self.query_one("#tx-status", Select).value
         query = {
-            "type": None if kind is Select.BLANK else kind,
-            "status": None if status is Select.BLANK else status,
+            "type": None if kind is Select.NULL else kind,
+            "status": None if status is Select.NULL else status,
             "search": values["tx-ref"] or None,
             "email": values["tx-email"] or None,
             "date_from": date_from,
@@ -104,6 +104,13 @@ class AllTransactionsScreen(PayFlowScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self._apply()
+
+    def action_back(self) -> None:
+        # Escape in a filter field returns to the list; Escape there leaves the screen.
+        if isinstance(self.focused, (Input, Select)):
+            self.query_one("#all-tx", TransactionTable).query_one("DataTable").focus()
+            return
+        super().action_back()
 
     def action_clear(self) -> None:
         for name in TEXT_FILTERS:

@@ -6,7 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.suggester import SuggestFromList
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Footer, Header, Input, Label, Select, Static
 
 from ..base import PayFlowScreen
 from ..dates import DateError, day_range
@@ -35,7 +35,7 @@ class AuditLogScreen(PayFlowScreen):
     HELP = ("Every security and administrative event, newest first, hash-chained so that an edit "
             "shows. Filter by action (suggestions appear as you type), by who acted or whom it "
             "concerned (emails), and by dates (YYYY-MM-DD, both days included); press Enter to apply. "
-            "x clears the filters. The line below the table shows the selected entry in full.")
+            "Escape in a field returns to the list; x there clears the filters. The line below the table shows the selected entry in full.")
     BINDINGS = [
         Binding("x", "clear", "Clear filters", id="audit-clear", tooltip="Show every entry again"),
         Binding("slash", "filters", "Filter", id="audit-filter", tooltip="Go to the filter fields"),
@@ -124,6 +124,13 @@ class AuditLogScreen(PayFlowScreen):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         self._apply()
+
+    def action_back(self) -> None:
+        # Escape in a filter field returns to the list; Escape there leaves the screen.
+        if isinstance(self.focused, (Input, Select)):
+            self.entries.table.focus()
+            return
+        super().action_back()
 
     def action_clear(self) -> None:
         for name in TEXT_FILTERS:

@@ -6,7 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.widgets import Footer, Header, Input, Label
+from textual.widgets import Footer, Header, Input, Label, Select
 
 from ...services.views import UserView
 from ..base import PayFlowScreen
@@ -83,6 +83,13 @@ class CustomersScreen(PayFlowScreen):
         if action == "open":
             return True if self.customers.selected is not None else None
         return super().check_action(action, parameters)
+
+    def action_back(self) -> None:
+        # Escape in a filter field returns to the list; Escape there leaves the screen.
+        if isinstance(self.focused, (Input, Select)):
+            self.customers.table.focus()
+            return
+        super().action_back()
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

@@ -87,11 +87,18 @@ class UsersScreen(PayFlowScreen):
         self.users.table.focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        value = None if event.value is Select.BLANK else str(event.value)
+        value = None if event.value is Select.NULL else str(event.value)
         key = "role" if event.select.id == "users-role-filter" else "status"
         if self._filters[key] != value:
             self._filters[key] = value
             self.users.load()
+
+    def action_back(self) -> None:
+        # Escape in a filter field returns to the list; Escape there leaves the screen.
+        if isinstance(self.focused, (Input, Select)):
+            self.users.table.focus()
+            return
+        super().action_back()
 
     def action_search(self) -> None:
         self.query_one("#users-find", Input).focus()
