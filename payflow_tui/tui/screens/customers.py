@@ -32,6 +32,8 @@ class CustomersScreen(PayFlowScreen):
         Binding("slash", "search", "Search", id="customers-search", tooltip="Type an email or a name"),
         Binding("o", "open", "Open card", id="customers-open",
                 tooltip="Open the selected customer's card (or press Enter)"),
+        Binding("down", "to_list", "To the list", id="customers-to-list", show=False,
+                tooltip="Move from the search field to the list"),
     ]
 
     def __init__(self) -> None:
@@ -90,6 +92,9 @@ class CustomersScreen(PayFlowScreen):
             self.customers.table.focus()
             return
         super().action_back()
+
+    def action_to_list(self) -> None:
+        self.customers.table.focus()
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()

@@ -10,9 +10,9 @@ from textual.widgets import Label, OptionList, Static
 from textual.widgets.option_list import Option
 
 ROLE_NOTES = {
-    "USER": "Account holder: their own wallet only",
-    "TELLER": "Counter staff: deposits, withdrawals, customer look-up",
-    "ADMIN": "Administrator: everything, including users and settings",
+    "USER": "account holder: their own wallet",
+    "TELLER": "counter staff: cash in and out",
+    "ADMIN": "everything, users and settings",
 }
 
 
@@ -30,7 +30,7 @@ class RoleDialog(ModalScreen["str | None"]):
             yield Label(f"Change {self._name}'s role", classes="dialog-title")
             yield Static("Choose the new role and press Enter.", classes="dialog-body")
             yield OptionList(*[
-                Option(f"{role.title():<7} {note}" + ("  (current)" if role == self._current else ""),
+                Option(f"{role.title():<7} {note}" + (" (now)" if role == self._current else ""),
                        id=role, disabled=role == self._current)
                 for role, note in ROLE_NOTES.items()
             ], id="roles")
