@@ -228,8 +228,10 @@ class ServiceBase:
     def unattended(self) -> Iterator[None]:
         """Calls made inside (on this thread) do not count as activity.
 
-        For screens that reload by themselves when the data changes: a busy bank
-        changes data all the time, and that must not keep an idle session alive.
+        Anyone may use it; it grants nothing (sessions are still checked and
+        still expire). For screens that reload by themselves when the data
+        changes: a busy bank changes data all the time, and that must not keep
+        an idle session alive.
         """
         previous = getattr(self._local, "unattended", False)
         self._local.unattended = True

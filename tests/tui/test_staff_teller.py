@@ -217,3 +217,26 @@ async def test_teller_sees_no_admin_sections_and_no_freeze_key(bank, make_app):
                  lambda: pf.change_role(bank.teller, "ada@bank.test", "TELLER")):
         with pytest.raises(E.PermissionDenied):
             call()
+
+
+async def test_each_submission_carries_its_own_idempotency_key(bank, make_app, monkeypatch):
+    pf = bank.pf
+    keys = []
+    request_deposit = pf.request_deposit
+
+    def spy(*args, **kwargs):
+        keys.append(kwargs.get("key"))
+        return request_deposit(*args, **kwargs)
+
+    monkeypatch.setattr(pf, "request_deposit", spy)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, bank.teller)
+        await open_section(pilot, "2")
+        await press(pilot, "tab", "enter")
+        for amount in ("100", "100"):  # the same amount twice is two deposits, not a replay
+            await press(pilot, "d")
+            await fill(pilot, "#cash-amount", amount)
+            await fill(pilot, "#cash-memo", "")
+    assert len(keys) == 2 and all(keys) and keys[0] != keys[1]
+    assert len(pf.pending_deposits(bank.teller).items) == 2

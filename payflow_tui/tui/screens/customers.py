@@ -27,7 +27,8 @@ class CustomersScreen(PayFlowScreen):
     CSS_PATH = "staff.tcss"
     HELP = ("Find an account holder: type part of their email or name (the list narrows as you type), "
             "then choose them with the arrow keys and Enter to open their card, where you can take a "
-            "deposit or pay out a withdrawal for them. / goes back to the search field.")
+            "deposit or pay out a withdrawal for them. Escape or Down in the search goes to the list; "
+            "/ goes back to the search field.")
     BINDINGS = [
         Binding("slash", "search", "Search", id="customers-search", tooltip="Type an email or a name"),
         Binding("o", "open", "Open card", id="customers-open",
