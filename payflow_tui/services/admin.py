@@ -201,6 +201,10 @@ class AdminMixin(ServiceBase):
             self._actor(conn, session, "ADMIN")
             return self._settings(conn)
 
+    def editable_settings(self) -> list[str]:
+        """The keys ``set_setting`` accepts (features add theirs). Anyone may read the list."""
+        return sorted(_SETTING_CHECKS)
+
     def set_setting(self, session: Session, key: str, value: str) -> None:
         """Change one setting, audited. Callers: ADMIN. Unknown keys and bad values refused."""
         key, value = (key or "").strip(), str(value).strip()

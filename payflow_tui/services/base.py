@@ -220,9 +220,25 @@ class ServiceBase:
         if wall - live.last_active > idle:
             self.logout(live)
             raise E.SessionExpired("Your session expired after inactivity; log in again.")
-        if touch:
+        if touch and not getattr(self._local, "unattended", False):
             live.last_active = wall
             session.last_active = wall
+
+    @contextmanager
+    def unattended(self) -> Iterator[None]:
+        """Calls made inside (on this thread) do not count as activity.
+
+        Anyone may use it; it grants nothing (sessions are still checked and
+        still expire). For screens that reload by themselves when the data
+        changes: a busy bank changes data all the time, and that must not keep
+        an idle session alive.
+        """
+        previous = getattr(self._local, "unattended", False)
+        self._local.unattended = True
+        try:
+            yield
+        finally:
+            self._local.unattended = previous
 
     def session_alive(self, session: Session) -> bool:
         """Whether ``session`` is still valid, without touching its idle timer."""
