@@ -242,13 +242,20 @@ class AlertsMixin(ServiceBase):
 
     # -- what the account holder is told ----------------------------------------------------
 
-    def account_notice(self, session: Session) -> AccountNotice:
+    def account_notice(self, session: Session, for_email: str | None = None) -> AccountNotice:
         """Why the caller's account is locked or disabled, or their wallet frozen, in plain
-        words, and whom to contact. Any logged-in user, about themself only; it works
-        on a live session even after the account was locked, so the app can explain."""
+        words, and whom to contact. Any logged-in user, about themself; it works on a
+        live session even after the account was locked, so the app can explain.
+
+        With ``for_email``, staff read what that customer is told (a TELLER about
+        account holders only, an ADMIN about anyone); refused to anyone else.
+        """
         with self._read() as conn:
-            self._check_session(conn, session)
-            user = conn.execute("SELECT * FROM users WHERE id = ?", (session.user_id,)).fetchone()
+            if for_email and for_email.strip().lower() != session.email.lower():
+                user = self._subject(conn, self._actor(conn, session, "TELLER", "ADMIN"), for_email)
+            else:
+                self._check_session(conn, session)
+                user = conn.execute("SELECT * FROM users WHERE id = ?", (session.user_id,)).fetchone()
             if user is None:
                 raise E.SessionExpired("Your account no longer exists.")
             wallet = self._wallet_of(conn, user["id"])

@@ -10,9 +10,11 @@ import logging
 from pathlib import Path
 from typing import Any, Callable
 
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.screen import Screen
 from textual.binding import Binding
+from textual.signal import Signal
 
 from ..clock import Clock
 from ..services import PayFlow, Session
@@ -50,6 +52,20 @@ class PayFlowApp(App):
         if self._poll:
             self.set_interval(POLL_SECONDS, self._poll_changes)
         self.show_entry()
+
+    @on(events.Mount)
+    def _start_fraud_watch(self) -> None:
+        """Run by itself beside on_mount. Once at start, check every wallet's balance against
+        its ledger postings (a tampered wallet is frozen and a critical alert opened); while
+        an admin is signed in, keep the open-alert counter and toast new critical alerts.
+        ``data_changed_signal`` tells widgets that follow live data when to fetch again."""
+        from .alert_watch import AlertWatch
+
+        self.data_changed_signal: Signal[App] = Signal(self, "data-changed")
+        self.alert_watch = AlertWatch(self)
+        self.call_service(self.pf.check_wallet_integrity, group="integrity",
+                          on_done=lambda _report: self.alert_watch.check(),
+                          on_error=lambda exc: log.warning("wallet integrity check: %s", exc.message))
 
     def show_entry(self) -> None:
         """First-run setup while there is no admin, else the login screen."""
@@ -158,6 +174,7 @@ class PayFlowApp(App):
             reload = getattr(screen, "reload", None)
             if reload is not None and screen.is_attached:
                 reload()
+        self.data_changed_signal.publish(self)
 
 
 def create_app(db_path: str | Path = "data/payflow.db", *, clock: Clock | None = None,
