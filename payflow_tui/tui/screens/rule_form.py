@@ -133,6 +133,17 @@ class RuleForm(ModalScreen["RuleView | None"]):
             changes["enabled"] = enabled
         return changes
 
+    def on_input_changed(self, event: Input.Changed) -> None:
+        # An amount's problem shows as it is typed, with the parser the service uses.
+        if not isinstance(event.input, AmountInput):
+            return
+        result = event.validation_result
+        problem = ""
+        if result is not None and not result.is_valid and event.value.strip():
+            name = (event.input.id or "").removeprefix("param-")
+            problem = f"{PARAM_LABELS.get(name, name)}: {'; '.join(result.failure_descriptions)}"
+        self.query_one("#rule-error", Static).update(problem)
+
     # -- saving ----------------------------------------------------------------------------------
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
