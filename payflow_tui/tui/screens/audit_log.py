@@ -10,6 +10,7 @@ from textual.widgets import Footer, Header, Input, Label, Select, Static
 
 from ...services import errors as E
 from ...services.fraud_views import AuditChainStatus
+from ..alert_words import value_text
 from ..base import PayFlowScreen
 from ..dates import DateError, day_range
 from ..formatting import when
@@ -30,7 +31,8 @@ TEXT_FILTERS = ("audit-action", "audit-actor", "audit-subject", "audit-from", "a
 
 
 def details_text(details: dict) -> str:
-    return ", ".join(f"{key}={value}" for key, value in sorted(details.items()))
+    # Amounts are stored in kobo; an admin reads them in naira.
+    return ", ".join(f"{key}={value_text(key, value)}" for key, value in sorted(details.items()))
 
 
 class AuditLogScreen(PayFlowScreen):
