@@ -79,3 +79,24 @@ def test_a_session_whose_account_was_locked_is_told_why(bank):
     fail_transfers(pf, bank.ada, 4)
     with pytest.raises(E.AccountLocked, match="^Your account is locked because of 4 failed payments"):
         pf.wallet(bank.ada)
+
+
+def test_the_counter_and_the_queue_read_only_unresolved_alerts_through_the_index(bank):
+    """The counter runs on every change while an admin is signed in: it must not read the
+    resolved alerts, which pile up for years."""
+    pf = bank.pf
+    fail_transfers(pf, bank.ada, 4)
+    statements: list[str] = []
+    conn = pf._conn()
+    conn.set_trace_callback(statements.append)
+    try:
+        counts = pf.open_alert_counts(bank.admin)
+        queue = pf.list_alerts(bank.admin)
+    finally:
+        conn.set_trace_callback(None)
+    assert counts.open == 1 and len(queue.items) == 1
+    on_alerts = [s for s in statements if s.lstrip().upper().startswith("SELECT") and "FROM alerts" in s]
+    assert len(on_alerts) == 3  # the counts, the newest id, the queue's page
+    for sql in on_alerts:
+        plan = " / ".join(row[3] for row in conn.execute("EXPLAIN QUERY PLAN " + sql))
+        assert "SCAN a " not in plan + " " and "SCAN alerts" not in plan, plan

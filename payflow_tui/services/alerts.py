@@ -23,6 +23,9 @@ from .views import TX_SELECT, Page, tx_view
 
 ALERT_STATUSES = ("OPEN", "ACKNOWLEDGED", "RESOLVED")
 MAX_NOTE = 500
+# Spelled as a list, not "<> 'RESOLVED'", so the (status, id) index finds the few
+# unresolved alerts without reading the many resolved ones.
+_UNRESOLVED = "('OPEN', 'ACKNOWLEDGED')"
 # A keyset cursor over (severity rank, id) packed into one opaque integer.
 _ID_BITS = 40
 
@@ -113,7 +116,7 @@ class AlertsMixin(ServiceBase):
         args: list = []
         status = (status or "").strip().upper()
         if not status:
-            where.append("a.status <> 'RESOLVED'")
+            where.append(f"a.status IN {_UNRESOLVED}")
         elif status != "ALL":
             if status not in ALERT_STATUSES:
                 raise E.InvalidInput(f"Status must be one of {', '.join(ALERT_STATUSES)} or ALL.")
@@ -212,7 +215,7 @@ class AlertsMixin(ServiceBase):
             by_severity = {s: 0 for s in SEVERITIES}
             acknowledged = 0
             for status, severity, n in conn.execute(
-                "SELECT status, severity, count(*) FROM alerts WHERE status <> 'RESOLVED'"
+                f"SELECT status, severity, count(*) FROM alerts WHERE status IN {_UNRESOLVED}"
                 " GROUP BY status, severity"
             ):
                 if status == "OPEN":
