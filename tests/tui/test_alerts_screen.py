@@ -351,3 +351,19 @@ async def test_the_audit_log_suggests_the_fraud_events(bank, make_app, clock):
         assert [e["subject"] for e in screen.entries.items] == ["bola@bank.test", "ada@bank.test"]
         suggester = screen.query_one("#audit-action").suggester
         assert await suggester.get_suggestion("alert_o") == "ALERT_OPENED"
+
+
+async def test_the_counter_and_the_queue_refreshing_are_not_activity(bank, make_app, clock):
+    pf = bank.pf
+    open_alerts(bank, clock)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, bank.admin)
+        queue = await open_section(pilot, ALERTS)
+        clock.advance(minutes=10)
+        fail_transfers(pf, bank.teller, 4, to="ada@bank.test")  # another terminal
+        app._data_changed()
+        await settle(pilot)
+        assert len(queue.alerts.items) == 3 and badge_text(queue) == "⚠ 3 open alerts"
+        clock.advance(minutes=6)
+        assert not pf.session_alive(bank.admin)  # 16 minutes since the admin last did anything
