@@ -1,0 +1,92 @@
+"""A running export: what is being written, a progress bar, and Escape to cancel.
+
+The export runs in a thread worker. The service calls ``progress(written,
+total)`` on that thread after each batch; the panel hands the figures to the
+UI thread with ``call_from_thread``, and raises from the callback once the
+user has cancelled, which makes the service stop and remove its partial file.
+"""
+
+from __future__ import annotations
+
+import threading
+from contextlib import suppress
+from typing import Callable
+
+from textual.app import ComposeResult
+from textual.containers import Horizontal
+from textual.widgets import Label, ProgressBar
+
+from ...services.report_views import ExportResult
+
+Progress = Callable[[int, int], None]
+
+
+class ExportCancelled(Exception):
+    """Raised from the progress callback to stop an export the user cancelled."""
+
+
+class ExportPanel(Horizontal):
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._cancel = threading.Event()
+        self.running = False
+
+    def compose(self) -> ComposeResult:
+        yield Label("", id="export-what")
+        yield ProgressBar(total=None, show_eta=False, id="export-bar")
+        yield Label("Escape cancels", id="export-hint")
+
+    def on_mount(self) -> None:
+        self.display = False
+
+    def on_unmount(self) -> None:
+        # Leaving the screen (a sign-out) stops the export rather than finishing it unseen.
+        self._cancel.set()
+
+    def start(self, what: str, job: Callable[[Progress], ExportResult],
+              on_done: Callable[[ExportResult | None], None]) -> None:
+        """Run ``job(progress)`` in a worker; ``on_done`` gets its result, or None if cancelled.
+
+        Errors are shown by the app as sentences; the panel hides either way.
+        """
+        cancel = self._cancel = threading.Event()
+        app = self.app
+        self.running = True
+        self.display = True
+        self.query_one("#export-what", Label).update(what)
+        self.query_one("#export-hint", Label).update("Escape cancels")
+        self.query_one(ProgressBar).update(total=None, progress=0)
+
+        def progress(written: int, total: int) -> None:
+            if cancel.is_set():
+                raise ExportCancelled()
+            app.call_from_thread(self._progress, written, total)
+
+        def run() -> ExportResult | None:
+            try:
+                result = job(progress)
+                if cancel.is_set():  # cancelled after the last batch: still no file
+                    result.path.unlink(missing_ok=True)
+                    return None
+                return result
+            except ExportCancelled:
+                return None
+            finally:
+                with suppress(RuntimeError):  # the app is closing
+                    app.call_from_thread(self._stopped)
+
+        app.call_service(run, on_done=on_done, group="export")  # type: ignore[attr-defined]
+
+    def cancel(self) -> None:
+        if self.running:
+            self._cancel.set()
+            self.query_one("#export-hint", Label).update("Cancelling…")
+
+    def _progress(self, written: int, total: int) -> None:
+        self.query_one(ProgressBar).update(total=max(total, 1), progress=written)
+
+    def _stopped(self) -> None:
+        self.running = False
+        if self.is_attached:
+            self.display = False
+            self.screen.refresh_bindings()
