@@ -105,8 +105,20 @@ class ReportsScreen(PayFlowScreen):
             fetch = unattended(self.pf, fetch)
         else:
             self.query_one("#report-body").loading = True
-        self.call(fetch, on_done=lambda report: self._show(generation, report),
+        app = self.app
+
+        def job() -> Report:
+            try:
+                return fetch()
+            finally:  # whatever happened, the screen stops saying it is computing
+                app.call_from_thread(self._computed, generation)
+
+        self.call(job, on_done=lambda report: self._show(generation, report),
                   on_error=lambda exc: self._refused(generation, exc), group="report")
+
+    def _computed(self, generation: int) -> None:
+        if generation == self._generation and self.is_attached:
+            self.query_one("#report-body").loading = False
 
     def reload(self) -> None:
         if not self.query_one("#report-body").loading:
@@ -116,7 +128,6 @@ class ReportsScreen(PayFlowScreen):
         if generation != self._generation or not self.is_attached:
             return
         self.report = report
-        self.query_one("#report-body").loading = False
         period = report.period
         name = PERIODS.get(period.name, "From")
         self.query_one("#reports-title", Label).update(
@@ -130,7 +141,6 @@ class ReportsScreen(PayFlowScreen):
     def _refused(self, generation: int, exc: E.PayFlowError) -> None:
         if generation != self._generation or not self.is_attached:
             return
-        self.query_one("#report-body").loading = False
         if "date_from" in self._choice:
             self._range_problem(exc.message)
         else:
