@@ -9,6 +9,7 @@ user has cancelled, which makes the service stop and remove its partial file.
 from __future__ import annotations
 
 import threading
+import time
 from contextlib import suppress
 from typing import Callable
 
@@ -19,6 +20,10 @@ from textual.widgets import Label, ProgressBar
 from ...services.report_views import ExportResult
 
 Progress = Callable[[int, int], None]
+
+# Seconds between updates of the bar: each update waits for the UI thread, and a
+# batch every few milliseconds would make the export wait on the screen.
+UPDATE_EVERY = 0.2
 
 
 class ExportCancelled(Exception):
@@ -57,9 +62,15 @@ class ExportPanel(Horizontal):
         self.query_one("#export-hint", Label).update("Escape cancels")
         self.query_one(ProgressBar).update(total=None, progress=0)
 
+        shown_at = [0.0]
+
         def progress(written: int, total: int) -> None:
             if cancel.is_set():
                 raise ExportCancelled()
+            now = time.monotonic()
+            if written and now - shown_at[0] < UPDATE_EVERY:
+                return
+            shown_at[0] = now
             app.call_from_thread(self._progress, written, total)
 
         def run() -> ExportResult | None:
