@@ -135,7 +135,7 @@ async def test_a_custom_range_of_days_both_included(month):
         await fill(pilot, "#period-range", "2026-01-11 -> 2026-01-13")
 
         assert screen.report == month.pf.report(month.admin, date_from="2026-01-11", date_to="2026-01-14")
-        assert "Reports — From 2026-01-11 to 2026-01-13" in str(screen.query_one("#reports-title").content)
+        assert "Reports — 2026-01-11 to 2026-01-13 · Africa/Lagos" in str(screen.query_one("#reports-title").content)
         # 500.00 on Sunday, 1,000.00 and 250.00 on Monday, 300.00 on Tuesday.
         assert chart_totals(screen)["deposit"] == "₦2,050.00"
         assert screen.query_one("#spark-deposit", Sparkline).data == [50_000, 125_000, 30_000]

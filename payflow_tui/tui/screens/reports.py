@@ -71,7 +71,7 @@ class ReportsScreen(PayFlowScreen):
         with Horizontal(classes="filter-row", id="period-row"):
             yield Label("Period")
             for name, title in PERIODS.items():
-                yield Button(title, id=f"period-{name}", compact=True, classes="period-button")
+                yield Button(title, id=f"period-{name}", compact=True)
             yield Label("Range", id="range-label")
             yield DateRangeInput(id="period-range", compact=True)
         yield Static("", id="range-error", classes="filter-error")
@@ -129,10 +129,8 @@ class ReportsScreen(PayFlowScreen):
             return
         self.report = report
         period = report.period
-        name = PERIODS.get(period.name, "From")
-        self.query_one("#reports-title", Label).update(
-            f"Reports — {name} {period.label} · {period.timezone}" if period.name == "custom"
-            else f"Reports — {name}, {period.label} · {period.timezone}")
+        name = f"{PERIODS[period.name]}, " if period.name in PERIODS else ""
+        self.query_one("#reports-title", Label).update(f"Reports — {name}{period.label} · {period.timezone}")
         self.query_one("#report-figures", Static).update(self._figures(report))
         self.query_one("#report-chart", VolumeChart).show(report)
         self._show_wallets(report)
