@@ -229,12 +229,14 @@ async def test_escape_cancels_a_running_export_and_leaves_no_file(month, tmp_pat
         await pilot.pause()
         panel = screen.query_one(ExportPanel)
         assert panel.display and panel.running
-        assert screen.query_one(ProgressBar).total == 12  # rows to write; none written yet
+        assert screen.query_one(ProgressBar).total is None  # working; no row written yet
+        assert str(screen.query_one("#export-what").content) == "Exporting transactions… 12 rows"
         assert screen.check_action("export_report", ()) is None  # one export at a time
 
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen  # Escape stopped the export, not the screen
+        assert str(screen.query_one("#export-hint").content) == "Cancelling…"
         release.set()
         await settle(pilot)
 

@@ -248,7 +248,7 @@ class ReportsScreen(PayFlowScreen):
             return pf.export_transactions(session, out, date_from=period.first_day, date_to=period.end_day,
                                           progress=progress)
 
-        self._export(f"Exporting transactions, {period.label}", job, "Transactions")
+        self._export("Exporting transactions…", job, "Transactions")
 
     def action_export_report(self) -> None:
         if self.report is None:
@@ -261,7 +261,7 @@ class ReportsScreen(PayFlowScreen):
             return pf.export_report(session, out, date_from=period.first_day, date_to=period.end_day,
                                     currency=currency)
 
-        self._export(f"Exporting the report, {period.label}", job, "Report")
+        self._export("Exporting the report…", job, "Report")
 
     def _export(self, what: str, job, noun: str) -> None:
         self.query_one("#export-panel", ExportPanel).start(what, job, partial(self._exported, noun))

@@ -34,6 +34,7 @@ class ExportPanel(Horizontal):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._cancel = threading.Event()
+        self._what = ""
         self.running = False
 
     def compose(self) -> ComposeResult:
@@ -58,6 +59,7 @@ class ExportPanel(Horizontal):
         app = self.app
         self.running = True
         self.display = True
+        self._what = what
         self.query_one("#export-what", Label).update(what)
         self.query_one("#export-hint", Label).update("Escape cancels")
         self.query_one(ProgressBar).update(total=None, progress=0)
@@ -94,7 +96,13 @@ class ExportPanel(Horizontal):
             self.query_one("#export-hint", Label).update("Cancelling…")
 
     def _progress(self, written: int, total: int) -> None:
-        self.query_one(ProgressBar).update(total=max(total, 1), progress=written)
+        if self._cancel.is_set():
+            return
+        self.query_one("#export-what", Label).update(f"{self._what} {total:,} row{'' if total == 1 else 's'}")
+        # Until the first batch arrives (the database may sort the rows first) the bar
+        # stays indeterminate: it is working, and 0% would look stuck.
+        if written:
+            self.query_one(ProgressBar).update(total=max(total, 1), progress=written)
 
     def _stopped(self) -> None:
         self.running = False
