@@ -7,8 +7,10 @@ import pytest
 from payflow_tui.tui.dates import DateError, parse_range
 
 
-@pytest.mark.parametrize("text", ["2026-01-01 → 2026-01-31", "2026-01-01->2026-01-31", "2026-01-01 -> 2026-01-31",
-                                  "2026-01-01..2026-01-31", "2026-01-01 to 2026-01-31", " 2026-01-01  2026-01-31 "])
+@pytest.mark.parametrize("text", [
+    "2026-01-01 → 2026-01-31", "2026-01-01->2026-01-31", "2026-01-01 -> 2026-01-31",
+    "2026-01-01..2026-01-31", "2026-01-01 to 2026-01-31", " 2026-01-01  2026-01-31 ",
+])
 def test_a_range_is_its_first_day_and_the_day_after_its_last(text):
     assert parse_range(text) == (date(2026, 1, 1), date(2026, 2, 1))
 

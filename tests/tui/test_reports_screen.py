@@ -135,7 +135,8 @@ async def test_a_custom_range_of_days_both_included(month):
         await fill(pilot, "#period-range", "2026-01-11 -> 2026-01-13")
 
         assert screen.report == month.pf.report(month.admin, date_from="2026-01-11", date_to="2026-01-14")
-        assert "Reports — 2026-01-11 to 2026-01-13 · Africa/Lagos" in str(screen.query_one("#reports-title").content)
+        title = str(screen.query_one("#reports-title").content)
+        assert "Reports — 2026-01-11 to 2026-01-13 · Africa/Lagos" in title
         # 500.00 on Sunday, 1,000.00 and 250.00 on Monday, 300.00 on Tuesday.
         assert chart_totals(screen)["deposit"] == "₦2,050.00"
         assert screen.query_one("#spark-deposit", Sparkline).data == [50_000, 125_000, 30_000]
@@ -202,7 +203,8 @@ async def test_export_the_periods_transactions_and_the_report(month, tmp_path):
 
         await press(pilot, "r")
         report_file = tmp_path / "exports" / "report-20260117-120000.csv"
-        totals = {r["item"]: (r["count"], r["amount"]) for r in csv_rows(report_file) if r["section"] == "total"}
+        totals = {r["item"]: (r["count"], r["amount"])
+                  for r in csv_rows(report_file) if r["section"] == "total"}
         assert totals["DEPOSIT"] == ("4", "1950.00")
         assert any(f"saved to {report_file}" in t for t in toasts(app))
 

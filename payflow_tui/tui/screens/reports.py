@@ -130,7 +130,8 @@ class ReportsScreen(PayFlowScreen):
         self.report = report
         period = report.period
         name = f"{PERIODS[period.name]}, " if period.name in PERIODS else ""
-        self.query_one("#reports-title", Label).update(f"Reports — {name}{period.label} · {period.timezone}")
+        title = f"Reports — {name}{period.label} · {period.timezone}"
+        self.query_one("#reports-title", Label).update(title)
         self.query_one("#report-figures", Static).update(self._figures(report))
         self.query_one("#report-chart", VolumeChart).show(report)
         self._show_wallets(report)
@@ -269,7 +270,8 @@ class ReportsScreen(PayFlowScreen):
 
     def _exported(self, noun: str, result: ExportResult | None) -> None:
         if result is None:
-            self.notify("Export cancelled; no file was written.", title="Export cancelled", severity="warning")
+            self.notify("Export cancelled; no file was written.", title="Export cancelled",
+                        severity="warning")
             return
         rows = f"{result.rows:,} row{'' if result.rows == 1 else 's'}"
         if self.app.is_web:
