@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import Button, Footer, Header, Input, Label, Static
 
@@ -24,8 +25,14 @@ class EnrolTwoFactorScreen(PayFlowScreen):
     HELP = ("Scan the QR code with an authenticator app (Google Authenticator, Microsoft "
             "Authenticator, Authy, 1Password, ...), or add an account in it by typing the secret. "
             "Then type the 6-digit code the app shows and press Enter. Two-factor is on only once "
-            "a valid code is accepted. The QR code needs about 45 columns and 23 lines; scroll if "
-            "the terminal is smaller. Escape leaves without turning it on.")
+            "a valid code is accepted. The QR code needs about 45 columns and 23 lines; on a smaller "
+            "terminal PgDn and PgUp scroll it. Escape leaves without turning it on.")
+    BINDINGS = [
+        # Priority: the scrolling body's own (hidden) PgDn would otherwise take the key first.
+        Binding("pagedown", "scroll(1)", "Scroll down", id="enrol-down", priority=True,
+                tooltip="Scroll down: the QR code is taller than this terminal"),
+        Binding("pageup", "scroll(-1)", "Scroll up", id="enrol-up", priority=True, tooltip="Scroll back up"),
+    ]
 
     def __init__(self, enrolment: TwoFactorEnrolment) -> None:
         super().__init__()
@@ -52,6 +59,24 @@ class EnrolTwoFactorScreen(PayFlowScreen):
 
     def on_mount(self) -> None:
         self.query_one("#enrol-code", Input).focus()
+        self.call_after_refresh(self.refresh_bindings)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "scroll":
+            # Only on a terminal too small for the whole QR code.
+            body = self.query_one("#enrol-body", VerticalScroll)
+            return body.max_scroll_y > 0
+        return super().check_action(action, parameters)
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self.refresh_bindings)
+
+    def action_scroll(self, direction: int) -> None:
+        body = self.query_one("#enrol-body", VerticalScroll)
+        if direction > 0:
+            body.scroll_page_down(animate=False)
+        else:
+            body.scroll_page_up(animate=False)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

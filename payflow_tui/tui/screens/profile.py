@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -73,15 +72,14 @@ class ProfileScreen(PayFlowScreen):
     def _show(self, loaded: tuple[UserView, dict]) -> None:
         self.user, self.two_factor = loaded
         user = self.user
-        grid = Table.grid(padding=(0, 2))
-        grid.add_column(style="bold")
-        grid.add_column()
-        grid.add_row("Name", user.name)
-        grid.add_row("Email", user.email)
-        grid.add_row("Role", user.role.title())
-        grid.add_row("Status", status_text(user.status))
-        grid.add_row("Since", when(user.created_at))
-        self.query_one("#profile-summary", Static).update(grid)
+        summary = Text()
+        for label, value in (("Name", user.name), ("Email", user.email), ("Role", user.role.title()),
+                             ("Status", status_text(user.status)), ("Since", when(user.created_at))):
+            summary.append(f"{label:<8}", style="bold")
+            summary.append(value)
+            summary.append("\n")
+        summary.rstrip()
+        self.query_one("#profile-summary", Static).update(summary)
         state = self.two_factor
         label = (Text("On", style="bold green") if state["enrolled"] else
                  Text("Started, not confirmed", style="bold yellow") if state["pending"] else
