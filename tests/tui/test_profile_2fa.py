@@ -124,6 +124,8 @@ async def test_enrolment_shows_the_qr_and_completes_only_with_a_valid_code(bank,
         qr = screen.query_one("#enrol-qr", Static)
         assert str(qr.content) == screen.enrolment.qr.rstrip("\n")
         assert qr.size.width == len(screen.enrolment.qr.splitlines()[0])  # drawn whole, not wrapped
+        # The half blocks are the light modules: white on black, whatever the theme.
+        assert (qr.styles.color.hex, qr.styles.background.hex) == ("#FFFFFF", "#000000")
         assert text_of(screen, "#enrol-secret") == grouped(secret)
         assert not screen.query_one("#enrol-body").max_scroll_y  # fits at 100x30 without scrolling
 
