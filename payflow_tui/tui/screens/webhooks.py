@@ -218,5 +218,5 @@ class WebhooksScreen(PayFlowScreen):
 
 register_section(Section(
     "webhooks", "Webhooks", "Endpoints for wallet events; deliveries, retries, redelivery",
-    ("ADMIN",), WebhooksScreen, order=145, group="Administration",
+    ("ADMIN",), WebhooksScreen, order=160, group="Administration",
 ))
