@@ -122,26 +122,35 @@ class WebhooksScreen(PayFlowScreen):
     def delivery(self) -> DeliveryView | None:
         return self.deliveries.selected
 
-    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
-        if event.data_table.id == "hooks-endpoints":
+    def _show_detail(self) -> None:
+        """The line below the lists describes the selected row of the list that has the focus."""
+        text = ""
+        if self.focused is self.query_one("#hooks-endpoints", DataTable):
             endpoint = self.endpoint
             if endpoint is not None:
                 text = f"Endpoint #{endpoint.id} {endpoint.url}"
                 if endpoint.description:
                     text += f" · {endpoint.description}"
                 text += f" · since {when(endpoint.created_at)}"
-                self.query_one("#hooks-detail", Static).update(text)
+        else:
+            d = self.delivery
+            if d is not None:
+                text = f"Delivery #{d.id} of {d.event_id} to {d.destination}"
+                if d.last_error:
+                    text += f" · last: {d.last_error}"
+        self.query_one("#hooks-detail", Static).update(text)
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.data_table.id == "hooks-endpoints":
+            self._show_detail()
             self.refresh_bindings()
 
     def on_paged_table_highlighted(self, event: PagedTable.Highlighted) -> None:
-        d = event.item
-        text = ""
-        if d is not None:
-            text = f"Delivery #{d.id} of {d.event_id} to {d.destination}"
-            if d.last_error:
-                text += f" · last: {d.last_error}"
-        self.query_one("#hooks-detail", Static).update(text)
+        self._show_detail()
         self.refresh_bindings()
+
+    def on_descendant_focus(self) -> None:
+        self._show_detail()
 
     def on_paged_table_selected(self, event: PagedTable.Selected) -> None:
         self.action_attempts()
