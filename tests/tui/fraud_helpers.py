@@ -6,8 +6,19 @@ from textual.widgets import Static
 
 from tests.fraud_support import fail_transfers
 
-# The admin's menu on a real ledger (the sandbox clock hidden): the fraud desk comes last.
-ALERTS, RULES, AUDIT = "7", "8", "5"
+ALERTS, RULES, AUDIT = "alerts", "rules", "audit-log"
+
+
+def section_key(app, section_id: str) -> str:
+    """The key the staff menu on screen gives a section (it depends on which sections exist)."""
+    return next(key for key, section in app.screen._keys.items() if section == section_id)
+
+
+async def open_named(pilot, section_id: str):
+    """From the staff menu, open a section by its id; returns the screen it opened."""
+    from .staff_helpers import open_section
+
+    return await open_section(pilot, section_key(pilot.app, section_id))
 
 
 def tamper_balance(pf, email: str, delta: int) -> None:

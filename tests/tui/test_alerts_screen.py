@@ -14,7 +14,7 @@ from payflow_tui.tui.widgets.dialogs import ConfirmDialog, InputDialog
 from tests.fraud_support import audit_actions, bank, drop_triggers, fail_transfers  # noqa: F401
 
 from .conftest import SIZE, settle
-from .fraud_helpers import ALERTS, AUDIT, badge_text, open_alerts, rich_text, tamper_balance
+from .fraud_helpers import ALERTS, AUDIT, badge_text, open_alerts, open_named, rich_text, tamper_balance
 from .staff_helpers import fill, open_section, press, sign_in, text_of, toasts
 
 
@@ -31,7 +31,7 @@ async def test_alerts_opened_by_rules_appear_most_severe_first(bank, make_app, c
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, bank.admin)
-        queue = await open_section(pilot, ALERTS)
+        queue = await open_named(pilot, ALERTS)
         assert isinstance(queue, AlertsScreen)
         shown = queue.alerts.items
         assert [(a.rule, a.severity, a.user_email) for a in shown] == [
@@ -49,7 +49,7 @@ async def test_admin_acknowledges_then_resolves_with_a_required_note(bank, make_
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, bank.admin)
-        queue = await open_section(pilot, ALERTS)
+        queue = await open_named(pilot, ALERTS)
         first = queue.selected
         await press(pilot, "a")
         alert = pf.get_alert(bank.admin, first.id).alert
@@ -78,7 +78,7 @@ async def test_a_refused_action_says_why_and_shows_the_alert_as_it_is(bank, make
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, bank.admin)
-        queue = await open_section(pilot, ALERTS)
+        queue = await open_named(pilot, ALERTS)
         pf.acknowledge_alert(bank.admin, queue.selected.id)  # another admin got there first
         await press(pilot, "a")
         assert any("already acknowledged" in t for t in toasts(app))
@@ -93,7 +93,7 @@ async def test_filters_by_status_rule_and_severity(bank, make_app, clock):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, bank.admin)
-        queue = await open_section(pilot, ALERTS)
+        queue = await open_named(pilot, ALERTS)
         assert [a.rule for a in queue.alerts.items] == ["REPEATED_FAILURES"]
 
         queue.query_one("#alerts-status", Select).value = "RESOLVED"
@@ -119,7 +119,7 @@ async def test_the_queue_shows_a_new_alert_by_itself(bank, make_app, clock):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, bank.admin)
-        queue = await open_section(pilot, ALERTS)
+        queue = await open_named(pilot, ALERTS)
         assert len(queue.alerts.items) == 2
         fail_transfers(bank.pf, bank.teller, 4, to="ada@bank.test")  # another terminal
         app._data_changed()
@@ -133,7 +133,7 @@ async def test_detail_shows_the_facts_and_the_transactions_involved(bank, make_a
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, bank.admin)
-        await open_section(pilot, ALERTS)
+        await open_named(pilot, ALERTS)
         detail = await open_section(pilot, "enter")
         assert isinstance(detail, AlertDetailScreen)
         expected = pf.get_alert(bank.admin, detail.alert_id)
@@ -154,7 +154,7 @@ async def test_from_an_alert_the_admin_freezes_unfreezes_and_unlocks(bank, make_
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, bank.admin)
-        await open_section(pilot, ALERTS)
+        await open_named(pilot, ALERTS)
         detail = await open_section(pilot, "enter")
         alert_id = detail.alert_id
 
@@ -193,7 +193,7 @@ async def test_an_alert_about_a_wallet_says_there_are_no_transactions(bank, make
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:  # the start check finds it
         await sign_in(pilot, bank.admin)
-        await open_section(pilot, ALERTS)
+        await open_named(pilot, ALERTS)
         detail = await open_section(pilot, "enter")
         assert detail.alert.rule == "BALANCE_MISMATCH"
         assert not detail.query_one("#alert-transactions").display
@@ -216,7 +216,7 @@ async def test_the_open_alert_count_shows_on_every_admin_screen_and_follows_chan
         app._data_changed()
         await settle(pilot)
         assert badge_text(app.screen) == "⚠ 2 open alerts"
-        queue = await open_section(pilot, ALERTS)
+        queue = await open_named(pilot, ALERTS)
         assert badge_text(queue) == "⚠ 2 open alerts"
         await press(pilot, "a")  # acknowledged is no longer open
         app._data_changed()
@@ -327,7 +327,7 @@ async def test_the_audit_log_verifies_its_hash_chain_on_request(bank, make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, bank.admin)
-        screen = await open_section(pilot, AUDIT)
+        screen = await open_named(pilot, AUDIT)
         assert isinstance(screen, AuditLogScreen)
         assert "press v" in text_of(screen, "#audit-chain")
         await press(pilot, "v")
@@ -346,7 +346,7 @@ async def test_the_audit_log_suggests_the_fraud_events(bank, make_app, clock):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, bank.admin)
-        screen = await open_section(pilot, AUDIT)
+        screen = await open_named(pilot, AUDIT)
         await fill(pilot, "#audit-action", "ALERT_OPENED")
         assert [e["subject"] for e in screen.entries.items] == ["bola@bank.test", "ada@bank.test"]
         suggester = screen.query_one("#audit-action").suggester
@@ -359,7 +359,7 @@ async def test_the_counter_and_the_queue_refreshing_are_not_activity(bank, make_
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, bank.admin)
-        queue = await open_section(pilot, ALERTS)
+        queue = await open_named(pilot, ALERTS)
         clock.advance(minutes=10)
         fail_transfers(pf, bank.teller, 4, to="ada@bank.test")  # another terminal
         app._data_changed()

@@ -10,8 +10,8 @@ from payflow_tui.tui.widgets.dialogs import ConfirmDialog
 from tests.fraud_support import bank  # noqa: F401  (the shared bank, step-up out of the way)
 
 from .conftest import SIZE, settle
-from .fraud_helpers import RULES, rich_text
-from .staff_helpers import fill, open_section, press, sign_in, text_of, toasts
+from .fraud_helpers import RULES, open_named, rich_text
+from .staff_helpers import fill, press, sign_in, text_of, toasts
 
 
 def rule(pf, admin, code: str):
@@ -23,7 +23,7 @@ def rule_changes(pf, admin) -> list[dict]:
 
 
 async def open_form(pilot, code: str) -> RuleForm:
-    screen = await open_section(pilot, RULES)
+    screen = await open_named(pilot, RULES)
     assert isinstance(screen, RulesScreen)
     table = screen.query_one("#rules", DataTable)
     table.move_cursor(row=[r.code for r in screen.rules].index(code))
@@ -37,7 +37,7 @@ async def test_the_rules_are_listed_with_what_they_watch(bank, make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, bank.admin)
-        screen = await open_section(pilot, RULES)
+        screen = await open_named(pilot, RULES)
         table = screen.query_one("#rules", DataTable)
         assert [str(table.get_row_at(i)[0]) for i in range(table.row_count)] == [
             "REPEATED_FAILURES", "DAILY_TRANSFER_OUT", "BALANCE_MISMATCH", "NEW_RECIPIENTS",
@@ -122,7 +122,7 @@ async def test_turning_a_rule_off_asks_first(bank, make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, bank.admin)
-        screen = await open_section(pilot, RULES)
+        screen = await open_named(pilot, RULES)
         await press(pilot, "t")
         assert isinstance(app.screen, ConfirmDialog)
         await press(pilot, "enter")  # a dangerous dialog starts on Cancel
@@ -142,7 +142,7 @@ async def test_the_list_follows_a_change_made_elsewhere(bank, make_app):
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, bank.admin)
-        screen = await open_section(pilot, RULES)
+        screen = await open_named(pilot, RULES)
         pf.set_rule(bank.admin, "NEW_RECIPIENTS", action="BLOCK")  # another terminal
         app._data_changed()
         await settle(pilot)

@@ -10,9 +10,12 @@ import pytest
 
 from tests.fraud_support import advance, bank  # noqa: F401  (the shared bank, step-up out of the way)
 
-from .conftest import SIZE
-from .fraud_helpers import ALERTS, AUDIT, RULES, open_alerts, tamper_balance
-from .test_snapshots_staff import fixed_references, steps  # noqa: F401  (fixture)
+from textual.widgets import Input
+
+from .conftest import SIZE, settle
+from .fraud_helpers import ALERTS, AUDIT, RULES, open_alerts, open_named, tamper_balance
+from .staff_helpers import press, sign_in
+from .test_snapshots_staff import fixed_references  # noqa: F401  (fixture)
 
 
 @pytest.fixture
@@ -32,6 +35,21 @@ def fraud_bank(bank, clock, fixed_references):  # noqa: F811
     pf.set_rule(bank.admin, "NEW_RECIPIENTS", action="BLOCK", params={"max_new_recipients": 5})
     advance(bank, clock, minutes=25)  # everyone logs in again, except Bola: she is locked
     return bank
+
+
+def steps(session, section_id: str, *keys: str):
+    """Sign in, open a section by its id (its key depends on which sections exist), press keys."""
+
+    async def run_before(pilot) -> None:
+        await sign_in(pilot, session)
+        await open_named(pilot, section_id)
+        for key in keys:
+            await press(pilot, key)
+        for field in pilot.app.screen.query(Input):
+            field.cursor_blink = False
+        await settle(pilot)
+
+    return run_before
 
 
 def test_alert_queue(snap_compare, fraud_bank, make_app):
