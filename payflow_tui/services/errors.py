@@ -46,6 +46,7 @@ IdempotencyConflict = _error(
 AlreadyProcessed = _error("AlreadyProcessed", "ALREADY_PROCESSED", EXIT_BUSINESS, "The record is no longer pending.")
 NotSandbox = _error("NotSandbox", "NOT_SANDBOX", EXIT_BUSINESS, "Only a sandbox database allows this.")
 Conflict = _error("Conflict", "CONFLICT", EXIT_BUSINESS, "The record already exists or is in the wrong state.")
+SchedulerBusy = _error("SchedulerBusy", "SCHEDULER_BUSY", EXIT_BUSINESS, "Another process holds the scheduler lease.")
 
 ERRORS_BY_CODE = {cls.code: cls for cls in PayFlowError.__subclasses__()}
 

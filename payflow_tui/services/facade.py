@@ -17,6 +17,7 @@ from .integrity import IntegrityMixin
 from .payments import PaymentsMixin
 from .queries import QueriesMixin
 from .sandbox import SandboxMixin
+from .subscriptions import SubscriptionsMixin
 
 
 class PayFlow(
@@ -28,6 +29,7 @@ class PayFlow(
     QueriesMixin,
     SandboxMixin,
     IntegrityMixin,
+    SubscriptionsMixin,
 ):
     """The transactional service module.
 
