@@ -56,10 +56,13 @@ BEGIN SELECT RAISE(ABORT, 'subscriptions are never deleted'); END;
 CREATE INDEX IF NOT EXISTS user_subscriptions_plan ON user_subscriptions (plan_id, status);
 CREATE INDEX IF NOT EXISTS user_subscriptions_user ON user_subscriptions (user_id, status);
 
--- The scheduler: one lease row per loop name; a holder acts only while its lease is unexpired.
+-- The scheduler: one lease row per loop name; a holder acts only while its lease is
+-- unexpired. host and pid let a runner on the same machine see that the holder died.
 CREATE TABLE IF NOT EXISTS scheduler_lease (
     name        TEXT PRIMARY KEY,
     holder      TEXT NOT NULL,
+    host        TEXT NOT NULL,
+    pid         INTEGER NOT NULL,
     acquired_at TEXT NOT NULL,
     expires_at  TEXT NOT NULL
 );

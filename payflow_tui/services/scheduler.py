@@ -65,6 +65,20 @@ def default_holder() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
 
 
+def _died_here(host: str, pid: int) -> bool:
+    """Whether a lease holder ran on this machine and its process is gone: a killed
+    runner's lease is then taken over at once instead of when it expires."""
+    if host != socket.gethostname() or pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except OSError:  # alive, owned by someone else
+        return False
+    return False
+
+
 class SchedulerMixin(ServiceBase):
     # -- the work --------------------------------------------------------------------------
 
@@ -108,20 +122,23 @@ class SchedulerMixin(ServiceBase):
         """Take (or extend) the lease unless another holder's is unexpired."""
         wall = self._base_clock()
         with self._write() as conn:
-            row = conn.execute("SELECT holder, expires_at FROM scheduler_lease WHERE name = ?",
+            row = conn.execute("SELECT holder, host, pid, expires_at FROM scheduler_lease WHERE name = ?",
                                (LEASE,)).fetchone()
-            if row and row["holder"] != holder and from_iso(row["expires_at"]) > wall:
+            if (row and row["holder"] != holder and from_iso(row["expires_at"]) > wall
+                    and not _died_here(row["host"], row["pid"])):
                 return False
             if row is None or row["holder"] != holder:
                 # Only a lease holder runs, so a run still marked RUNNING by anyone else died.
                 conn.execute("UPDATE scheduler_runs SET status = 'ABANDONED', finished_at = ?"
                              " WHERE status = 'RUNNING' AND holder <> ?", (to_iso(self._now(conn)), holder))
             conn.execute(
-                "INSERT INTO scheduler_lease (name, holder, acquired_at, expires_at) VALUES (?, ?, ?, ?)"
-                " ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,"
+                "INSERT INTO scheduler_lease (name, holder, host, pid, acquired_at, expires_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,"
+                " host = excluded.host, pid = excluded.pid,"
                 " acquired_at = CASE WHEN holder = excluded.holder THEN acquired_at ELSE excluded.acquired_at END,"
                 " expires_at = excluded.expires_at",
-                (LEASE, holder, to_iso(wall), to_iso(wall + timedelta(seconds=seconds))),
+                (LEASE, holder, socket.gethostname(), os.getpid(), to_iso(wall),
+                 to_iso(wall + timedelta(seconds=seconds))),
             )
             return True
 
