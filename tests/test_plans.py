@@ -174,6 +174,8 @@ def test_catalogue_shows_open_plans_to_everyone_and_all_plans_to_admins(bank):
     for session in (bank.ada, bank.teller, bank.admin):
         assert [p.name for p in pf.list_plans(session)] == ["Basic", "Gold"]
     assert [p.name for p in pf.list_plans(bank.admin, include_closed=True)] == ["Hidden", "Old", "Basic", "Gold"]
+    assert pf.list_plans(bank.ada)[0].live_subscriptions is None  # how many subscribe is the bank's business
+    assert pf.list_plans(bank.admin)[0].live_subscriptions == 0
     assert pf.get_plan(bank.ada, "gold").name == "Gold"
     with pytest.raises(E.NotFound):
         pf.get_plan(bank.ada, "Hidden")

@@ -91,8 +91,8 @@ def _when(dt) -> str:
 
 def plan_line(plan: PlanView) -> str:
     state = "archived" if plan.archived_at else ("active" if plan.active else "inactive")
-    return (f"{plan.name}: {format_amount(plan.price, plan.currency)} every {plan.duration_days} days"
-            f" ({state}, {plan.live_subscriptions} live)")
+    live = "" if plan.live_subscriptions is None else f", {plan.live_subscriptions} live"
+    return f"{plan.name}: {format_amount(plan.price, plan.currency)} every {plan.duration_days} days ({state}{live})"
 
 
 def subscription_line(sub: SubscriptionView) -> str:

@@ -181,7 +181,8 @@ class PlansMixin(ServiceBase):
             where = "" if include_closed else " WHERE p.active = 1 AND p.archived_at IS NULL"
             rows = conn.execute(f"SELECT p.*, {_LIVE_COUNT} FROM subscription_plans p{where}"
                                 " ORDER BY p.price, p.name").fetchall()
-            return [plan_view(r, r["live"]) for r in rows]
+            admin = actor["role"] == "ADMIN"
+            return [plan_view(r, r["live"] if admin else None) for r in rows]
 
     def get_plan(self, session: Session, name: str) -> PlanView:
         """One plan. Callers: anyone logged in for an open plan; ADMIN for any plan."""
@@ -190,4 +191,4 @@ class PlansMixin(ServiceBase):
             plan = self._plan_by_name(conn, name)
             if actor["role"] != "ADMIN" and (not plan["active"] or plan["archived_at"]):
                 raise E.NotFound(f"No plan named {str(name).strip()!r}.")
-            return plan_view(plan, plan["live"])
+            return plan_view(plan, plan["live"] if actor["role"] == "ADMIN" else None)

@@ -18,9 +18,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
-import secrets
-import socket
 import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -29,16 +26,15 @@ from typing import Callable
 from ..clock import from_iso, to_iso
 from . import errors as E
 from .admin import register_setting
-from .base import ServiceBase, Session
+from .base import Session
 from .cron import DEFAULT_SCHEDULE, latest_fire, next_fire, valid_schedule, zone
+from .scheduler_lease import LEASE, LEASE_SECONDS, LeaseMixin, default_holder
 from .scheduler_views import RunView, SchedulerStatus, TaskState, run_view
 
 log = logging.getLogger(__name__)
 
 register_setting("scheduler_cron", DEFAULT_SCHEDULE, valid_schedule)
 
-LEASE = "main"
-LEASE_SECONDS = 60.0
 KeepAlive = Callable[[], None]
 _COUNTED = ("charged", "suspended", "expired", "errors")
 
@@ -61,25 +57,7 @@ class RunStopped(Exception):
     """The runner was asked to stop, or lost its lease; the run ends between two steps."""
 
 
-def default_holder() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
-
-
-def _died_here(host: str, pid: int) -> bool:
-    """Whether a lease holder ran on this machine and its process is gone: a killed
-    runner's lease is then taken over at once instead of when it expires."""
-    if host != socket.gethostname() or pid == os.getpid():
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return True
-    except OSError:  # alive, owned by someone else
-        return False
-    return False
-
-
-class SchedulerMixin(ServiceBase):
+class SchedulerMixin(LeaseMixin):
     # -- the work --------------------------------------------------------------------------
 
     def _scheduler_tasks(self) -> list[ScheduledTask]:
@@ -115,45 +93,6 @@ class SchedulerMixin(ServiceBase):
             expr, tz = self._schedule(conn)
             now = self._now(conn)
             return max(0.0, (next_fire(expr, zone(tz), now) - now).total_seconds())
-
-    # -- the lease (wall time: a sandbox's moved clock must not expire it) -------------------
-
-    def _take_lease(self, holder: str, seconds: float = LEASE_SECONDS) -> bool:
-        """Take (or extend) the lease unless another holder's is unexpired."""
-        wall = self._base_clock()
-        with self._write() as conn:
-            row = conn.execute("SELECT holder, host, pid, expires_at FROM scheduler_lease WHERE name = ?",
-                               (LEASE,)).fetchone()
-            if (row and row["holder"] != holder and from_iso(row["expires_at"]) > wall
-                    and not _died_here(row["host"], row["pid"])):
-                return False
-            if row is None or row["holder"] != holder:
-                # Only a lease holder runs, so a run still marked RUNNING by anyone else died.
-                conn.execute("UPDATE scheduler_runs SET status = 'ABANDONED', finished_at = ?"
-                             " WHERE status = 'RUNNING' AND holder <> ?", (to_iso(self._now(conn)), holder))
-            conn.execute(
-                "INSERT INTO scheduler_lease (name, holder, host, pid, acquired_at, expires_at)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET holder = excluded.holder,"
-                " host = excluded.host, pid = excluded.pid,"
-                " acquired_at = CASE WHEN holder = excluded.holder THEN acquired_at ELSE excluded.acquired_at END,"
-                " expires_at = excluded.expires_at",
-                (LEASE, holder, socket.gethostname(), os.getpid(), to_iso(wall),
-                 to_iso(wall + timedelta(seconds=seconds))),
-            )
-            return True
-
-    def _renew_lease(self, holder: str, seconds: float = LEASE_SECONDS) -> bool:
-        """Extend our lease; False when another holder has taken it."""
-        wall = self._base_clock()
-        with self._write() as conn:
-            return conn.execute(
-                "UPDATE scheduler_lease SET expires_at = ? WHERE name = ? AND holder = ?",
-                (to_iso(wall + timedelta(seconds=seconds)), LEASE, holder),
-            ).rowcount == 1
-
-    def _release_lease(self, holder: str) -> None:
-        with self._write() as conn:
-            conn.execute("DELETE FROM scheduler_lease WHERE name = ? AND holder = ?", (LEASE, holder))
 
     def _keeper(self, holder: str, *, lease_seconds: float = LEASE_SECONDS, check_every: float = 1.0,
                 should_stop: Callable[[], bool] | None = None) -> KeepAlive:

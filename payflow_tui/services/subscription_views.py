@@ -23,7 +23,7 @@ class PlanView(View):
     archived_at: datetime | None
     created_at: datetime
     updated_at: datetime
-    live_subscriptions: int
+    live_subscriptions: int | None  # for admins; None in the customers' catalogue
 
     @property
     def display_price(self) -> str:
@@ -153,7 +153,7 @@ def subscription_view(row, grace: timedelta) -> SubscriptionView:
     )
 
 
-def plan_view(row, live: int = 0) -> PlanView:
+def plan_view(row, live: int | None = None) -> PlanView:
     return PlanView(
         id=row["id"], name=row["name"], price=row["price"], currency=row["currency"],
         duration_days=row["duration_days"], features=json.loads(row["features"]),
