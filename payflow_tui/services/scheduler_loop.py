@@ -49,6 +49,9 @@ class Scheduler:
     def stopping(self) -> bool:
         return self._stop.is_set()
 
+    def _should_stop(self) -> bool:
+        return self._stop.is_set()
+
     def step(self) -> float:
         """Do whatever is due now; returns how many seconds to sleep before the next step."""
         pf = self.pf
@@ -58,11 +61,11 @@ class Scheduler:
             if not pf._take_lease(self.holder, self.lease_seconds):
                 return self.tick  # another process is running; look again shortly
             try:
-                pf._run_interval_tasks(self.stopping_check)
+                pf._run_interval_tasks(self._should_stop)
                 fire = pf._owed_fire()  # again, under the lease
                 if fire is not None:
                     keep_alive = pf._keeper(self.holder, lease_seconds=self.lease_seconds,
-                                            check_every=min(self.tick, 1.0), should_stop=self.stopping_check)
+                                            check_every=min(self.tick, 1.0), should_stop=self._should_stop)
                     run = pf._execute_run(self.holder, "SCHEDULE", fire, keep_alive)
                     self.runs += 1
                     self.last_run = run
@@ -75,9 +78,6 @@ class Scheduler:
         if interval_wait is not None:
             waits.append(interval_wait)
         return max(0.0, min(waits))
-
-    def stopping_check(self) -> bool:
-        return self._stop.is_set()
 
     def run(self, stop: threading.Event | None = None) -> None:
         """Loop until ``stop`` (or ``self.stop()``) is set. A failed step is logged and retried."""
