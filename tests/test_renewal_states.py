@@ -238,3 +238,37 @@ def test_one_broken_subscription_does_not_stop_the_run(bank, subscribed, clock, 
     assert (result.charged, result.errors) == (1, 1)
     assert result.error_messages == [f"subscription {sub.id}: RuntimeError: disk hiccup"]
     assert len(charges(pf, other.id)) == 2
+
+
+def test_a_blocking_fraud_rule_refuses_a_renewal_like_a_short_balance(db_path, clock):
+    from conftest import FAST_HASHER, Bank
+
+    from payflow_tui.services import PayFlow
+    from payflow_tui.services.base import CommittedRefusal
+
+    class Guarded(PayFlow):
+        blocking = False
+
+        def _rules_before(self, conn, movement):
+            super()._rules_before(conn, movement)
+            if self.blocking and movement.kind == "SUBSCRIPTION":
+                raise CommittedRefusal(E.PermissionDenied("Blocked by the velocity rule."))
+
+    pf = Guarded.open(db_path, clock=clock, password_hasher=FAST_HASHER)
+    bank = Bank(pf)
+    pf.create_plan(bank.admin, "Gold", GOLD_PRICE, 30)
+    bank.fund(bank.ada, 3 * GOLD_PRICE)
+    bank.fund(bank.bola, 3 * GOLD_PRICE)
+    sub = pf.subscribe(bank.ada, "Gold")
+    pf.blocking = True
+    with pytest.raises(E.PermissionDenied):
+        pf.subscribe(bank.bola, "Gold")  # the rule's refusal stands; bola is not subscribed
+    assert pf._conn().execute("SELECT count(*) FROM user_subscriptions").fetchone()[0] == 1
+    clock.advance(days=30)
+    assert pf.run_renewals().suspended == 1
+    [failed] = subscription_txs(pf, "FAILED")
+    assert (failed["failure_code"], failed["failure_reason"]) == ("PERMISSION_DENIED", "Blocked by the velocity rule.")
+    pf.blocking = False
+    assert pf.run_renewals().reactivated == 1
+    assert [c[0] for c in charges(pf, sub.id)] == [0, 1]
+    pf.close()
