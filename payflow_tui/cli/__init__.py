@@ -22,6 +22,9 @@ COMMAND_MODULES = [
     "payflow_tui.cli.cmd_setup",
     "payflow_tui.cli.cmd_subscriptions",
     "payflow_tui.cli.cmd_scheduler",
+    "payflow_tui.cli.cmd_fraud",
+    "payflow_tui.cli.cmd_reports",
+    "payflow_tui.cli.cmd_notify",
 ]
 
 

@@ -14,8 +14,11 @@ from .auth import AuthMixin
 from .bulk import BulkMixin
 from .deposits import DepositsMixin
 from .integrity import IntegrityMixin
+from .notify import NotifyMixin
 from .payments import PaymentsMixin
 from .queries import QueriesMixin
+from .reports import ReportsMixin
+from .rules import FraudMixin
 from .sandbox import SandboxMixin
 from .subscriptions import SubscriptionsMixin
 
@@ -28,8 +31,11 @@ class PayFlow(
     AdminMixin,
     QueriesMixin,
     SandboxMixin,
+    FraudMixin,  # before IntegrityMixin: its verify() runs the wallet integrity check first
     IntegrityMixin,
     SubscriptionsMixin,
+    ReportsMixin,
+    NotifyMixin,
 ):
     """The transactional service module.
 
