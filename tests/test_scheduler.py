@@ -126,7 +126,8 @@ def test_run_now_and_status_are_for_admins(bank, clock):
     status = pf.scheduler_status(bank.admin)
     assert status.last_run == run and not status.running and status.lease_holder is None
     assert status.next_run_at == datetime(2026, 1, 15, 23, tzinfo=UTC)
-    assert [t.name for t in status.tasks] == ["expire_deposits", "renewals"]
+    assert [t.name for t in status.tasks] == ["expire_deposits", "renewals", "wallet_integrity",
+                                              "webhook_delivery"]
     assert status.to_json()["last_run"]["status"] == "DONE"
     assert [r.id for r in pf.scheduler_runs(bank.admin)] == [run.id]
     details = json.loads(pf._conn().execute(
@@ -162,7 +163,8 @@ class _ExtendedPayFlow(_Extras, PayFlow):
 def test_features_add_periodic_work_through_the_task_list(db_path, clock):
     pf = _ExtendedPayFlow.open(db_path, clock=clock, password_hasher=FAST_HASHER)
     pf.calls = {"integrity": 0, "webhooks": 0}
-    assert [t.name for t in pf._scheduler_tasks()] == ["expire_deposits", "renewals", "integrity",
+    assert [t.name for t in pf._scheduler_tasks()] == ["expire_deposits", "renewals", "wallet_integrity",
+                                                       "webhook_delivery", "integrity",
                                                        "webhooks", "broken"]
     loop = Scheduler(pf, tick=30)
     assert loop.step() == 5.0  # the webhooks are next due in five seconds
