@@ -45,6 +45,7 @@ SECTION_MODULES: list[str] = [
     "payflow_tui.tui.screens.sandbox_clock",
     "payflow_tui.tui.screens.plans",
     "payflow_tui.tui.screens.subscriptions_admin",
+    "payflow_tui.tui.screens.scheduler_status",
 ]
 
 
