@@ -32,14 +32,18 @@ class PayFlowApp(App):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave PayFlow", priority=True),
         Binding("f1", "help", "Help", id="help", tooltip="What this screen does and its keys"),
+        Binding("ctrl+b", "subscriptions", "Subscriptions", id="subscriptions",
+                tooltip="Your subscriptions: renewals, cancel, resume, and the plan catalogue"),
     ]
 
-    def __init__(self, pf: PayFlow, *, poll: bool = True) -> None:
+    def __init__(self, pf: PayFlow, *, poll: bool = True, scheduler: bool = False) -> None:
         super().__init__()
         self.pf = pf
         self.session: Session | None = None
         self._poll = poll
         self._data_version: int | None = None
+        self._scheduler = scheduler
+        self._background: list[Callable[[], None]] = []  # how to stop each background job
 
     # -- start-up and navigation -------------------------------------------------------
 
@@ -49,7 +53,31 @@ class PayFlowApp(App):
             self.add_class("sandbox")
         if self._poll:
             self.set_interval(POLL_SECONDS, self._poll_changes)
+        self._start_background()
         self.show_entry()
+
+    def _start_background(self) -> None:
+        """Periodic work (renewals, integrity checks, webhook delivery) in a thread of its own,
+        so no screen ever waits for it; a lease in the database keeps it to one runner."""
+        if self._scheduler:
+            import threading
+
+            from ..services.scheduler_loop import Scheduler
+
+            loop = Scheduler(self.pf)
+            thread = threading.Thread(target=loop.run, name="payflow-scheduler", daemon=True)
+            thread.start()
+
+            def stop() -> None:
+                loop.stop()  # a run in progress ends after its current subscription
+                thread.join(timeout=10)
+
+            self._background.append(stop)
+
+    def on_unmount(self) -> None:
+        for stop in self._background:
+            stop()
+        self._background.clear()
 
     def show_entry(self) -> None:
         """First-run setup while there is no admin, else the login screen."""
@@ -96,6 +124,17 @@ class PayFlowApp(App):
 
     def _run_from_palette(self, node, action: str) -> None:
         self.call_later(self.run_action, action, node)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "subscriptions":
+            return self.session is not None
+        return True
+
+    def action_subscriptions(self) -> None:
+        from .screens.my_subscriptions import MySubscriptionsScreen
+
+        if self.session is not None and not isinstance(self.screen, MySubscriptionsScreen):
+            self.push_screen(MySubscriptionsScreen())
 
     def action_help(self) -> None:
         from .widgets.help import HelpDialog
@@ -161,6 +200,7 @@ class PayFlowApp(App):
 
 
 def create_app(db_path: str | Path = "data/payflow.db", *, clock: Clock | None = None,
-               pf: PayFlow | None = None, poll: bool = True) -> PayFlowApp:
-    """The app factory the launcher and the tests share."""
-    return PayFlowApp(pf or PayFlow.open(db_path, clock=clock), poll=poll)
+               pf: PayFlow | None = None, poll: bool = True, scheduler: bool = False) -> PayFlowApp:
+    """The app factory the launcher and the tests share. ``scheduler`` runs the periodic
+    work inside the app (the launcher turns it on; tests drive runs themselves)."""
+    return PayFlowApp(pf or PayFlow.open(db_path, clock=clock), poll=poll, scheduler=scheduler)

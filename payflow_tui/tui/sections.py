@@ -43,6 +43,7 @@ SECTION_MODULES: list[str] = [
     "payflow_tui.tui.screens.audit_log",
     "payflow_tui.tui.screens.settings",
     "payflow_tui.tui.screens.sandbox_clock",
+    "payflow_tui.tui.screens.my_subscriptions",
     "payflow_tui.tui.screens.plans",
     "payflow_tui.tui.screens.subscriptions_admin",
     "payflow_tui.tui.screens.scheduler_status",

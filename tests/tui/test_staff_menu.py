@@ -11,9 +11,7 @@ from payflow_tui.tui.screens.pending_deposits import PendingDepositsScreen
 from .conftest import settle
 from .staff_helpers import open_section, sign_in
 
-LATER = [("plans", "Plans", "Subscription plans: prices and periods", "Plans and subscriptions"),
-         ("subscriptions", "Subscriptions", "Customers' subscriptions and renewals", "Plans and subscriptions"),
-         ("alerts", "Fraud alerts", "Open alerts to acknowledge or resolve", "Monitoring"),
+LATER = [("alerts", "Fraud alerts", "Open alerts to acknowledge or resolve", "Monitoring"),
          ("reports", "Reports", "Daily totals, balances, exports", "Monitoring"),
          ("notifications", "Notifications", "Webhooks and messages sent to customers", "Monitoring")]
 
@@ -27,23 +25,23 @@ class LaterScreen(Screen):
 def later_sections(monkeypatch):
     for n, (section_id, title, description, group) in enumerate(LATER):
         monkeypatch.setitem(sections.SECTIONS, section_id, sections.Section(
-            section_id, title, description, ("ADMIN",), LaterScreen, order=200 + n, group=group))
+            section_id, title, description, ("ADMIN",), LaterScreen, order=300 + n, group=group))
 
 
-async def test_twelve_sections_fit_at_80x24_one_line_each(bank, make_app, later_sections):
+async def test_thirteen_sections_fit_at_80x24_one_line_each(bank, make_app, later_sections):
     app = make_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await sign_in(pilot, bank.admin)
         menu = app.screen
         assert isinstance(menu, StaffMenuScreen)
         options = menu.query_one("#menu", OptionList)
-        assert len(menu._sections) == 11  # the sandbox clock is hidden on a real ledger
-        assert options.option_count == 11 + 4  # and four group headings
+        assert len(menu._sections) == 13  # the sandbox clock is hidden on a real ledger
+        assert options.option_count == 13 + 4  # and four group headings
         assert options.virtual_size.height <= options.scrollable_content_region.height  # no scrolling
         assert options.get_option_at_index(0).disabled  # a heading is not an entry
         assert options.highlighted == 1  # the cursor starts on the first entry
         # Past 9 entries the keys go on with letters.
-        assert menu._keys["9"] == "alerts" and menu._keys["a"] == "reports"
+        assert menu._keys["9"] == "subscriptions-admin" and menu._keys["a"] == "scheduler"
         await pilot.press("b")
         await settle(pilot)
         assert isinstance(app.screen, LaterScreen)
