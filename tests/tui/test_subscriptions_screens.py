@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import threading
 
 import pytest
 from rich.console import Console
@@ -275,3 +276,25 @@ async def test_a_user_has_no_admin_sections_and_the_service_refuses_them(bank, m
         await settle(pilot)
         assert rows(app.screen, "#plans") == []
         assert any("permission" in message.lower() or "only" in message.lower() for message in toasts(app))
+
+
+def scheduler_threads() -> list:
+    return [t for t in threading.enumerate() if t.name == "payflow-scheduler" and t.is_alive()]
+
+
+async def test_the_app_runs_the_scheduler_in_the_background_and_stops_it_on_exit(bank, make_app):
+    pf = bank.pf
+    pf.create_plan(bank.admin, "Gold", GOLD_PRICE, 30)
+    app = make_app(scheduler=True)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert len(scheduler_threads()) == 1
+        for _ in range(200):  # the run owed since midnight happens at start, without the screens waiting
+            if pf.scheduler_runs(bank.admin):
+                break
+            await pilot.pause(0.05)
+        [run] = pf.scheduler_runs(bank.admin)
+        assert run.trigger == "SCHEDULE" and run.status == "DONE"
+        assert "wallet_integrity" in run.details
+    assert scheduler_threads() == []
+    assert make_app()._scheduler is False  # tests drive runs themselves

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -88,7 +90,7 @@ class PlansScreen(PayFlowScreen):
     def _show_detail(self) -> None:
         plan = self.selected
         detail = "No plans yet: press a to create one." if plan is None else (
-            f"Features: {plan.features or 'none'} · updated {when(plan.updated_at)}")
+            f"Features: {json.dumps(plan.features, ensure_ascii=False)} · updated {when(plan.updated_at)}")
         self.query_one("#plans-detail", Static).update(detail)
         self.refresh_bindings()
 
