@@ -46,6 +46,10 @@ SECTION_MODULES: list[str] = [
     "payflow_tui.tui.screens.reports",
     "payflow_tui.tui.screens.webhooks",
     "payflow_tui.tui.screens.profile",
+    "payflow_tui.tui.screens.my_subscriptions",
+    "payflow_tui.tui.screens.plans",
+    "payflow_tui.tui.screens.subscriptions_admin",
+    "payflow_tui.tui.screens.scheduler_status",
 ]
 
 
