@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from .context import Context, Result, UsageError, actor_of, add_actor, positive_int, require_text
-from .tables import table
+from .tables import plural, table
 
 
 def register(subparsers, common) -> None:
@@ -82,7 +82,7 @@ def cmd_demo(ctx: Context, args) -> Result:
     by_kind = table(("TYPE", "STATUS", "ROWS"),
                     [(t, s, f"{n:,}") for (t, s), n in sorted(summary.by_type_status.items())], right=(2,))
     text = (f"Filled {ctx.db_path} in {seconds:.1f} s: {summary.users:,} users"
-            f" ({summary.tellers} tellers), {summary.transactions:,} transaction rows,"
+            f" ({plural(summary.tellers, 'teller')}), {summary.transactions:,} transaction rows,"
             f" {summary.journal_entries:,} journal entries, from {summary.first_at:%Y-%m-%d}"
             f" to {summary.last_at:%Y-%m-%d}.\n{by_kind}\n"
             f"Every demo user's password is {summary.password!r}; an admin is {summary.admin_email},"

@@ -12,6 +12,7 @@ from . import errors as E
 from .admin import AdminMixin
 from .auth import AuthMixin
 from .bulk import BulkMixin
+from .demo import DemoMixin
 from .deposits import DepositsMixin
 from .integrity import IntegrityMixin
 from .payments import PaymentsMixin
@@ -28,6 +29,7 @@ class PayFlow(
     QueriesMixin,
     SandboxMixin,
     IntegrityMixin,
+    DemoMixin,
 ):
     """The transactional service module.
 

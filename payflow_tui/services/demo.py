@@ -1,0 +1,93 @@
+"""Demo data for a sandbox: realistic account holders and ~90 days of money movements.
+
+The data comes from a time-ordered simulation (services/demo_builder.py), so
+every balance stays >= 0 at every moment, every journal entry is chained in
+time order and every deposit is settled after it was requested. Rows are
+written with executemany inside one BEGIN IMMEDIATE transaction: a demo is all
+there or not at all, and ``verify`` checks it like any other data.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from . import errors as E
+from .base import ServiceBase
+from .demo_builder import DemoBuilder
+
+DEMO_PASSWORD = "demo-password"
+MAX_USERS = 1_000_000
+MAX_TRANSACTIONS = 10_000_000
+# A bulk load touches most of the file: a large page cache keeps the index pages in memory.
+_DEMO_CACHE_KIB = 256 * 1024
+
+
+@dataclass
+class DemoSummary:
+    users: int
+    tellers: int
+    admin_email: str
+    teller_email: str
+    password: str
+    transactions: int
+    journal_entries: int
+    audit_rows: int
+    first_at: datetime
+    last_at: datetime
+    by_type_status: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def to_json(self) -> dict:
+        counts: dict[str, dict[str, int]] = {}
+        for (type_, status), n in sorted(self.by_type_status.items()):
+            counts.setdefault(type_, {})[status] = n
+        return {
+            "users": self.users, "tellers": self.tellers, "admin_email": self.admin_email,
+            "teller_email": self.teller_email, "password": self.password,
+            "transactions": self.transactions, "journal_entries": self.journal_entries,
+            "audit_rows": self.audit_rows, "first_at": self.first_at.isoformat(),
+            "last_at": self.last_at.isoformat(), "counts": counts,
+        }
+
+
+class DemoMixin(ServiceBase):
+    def demo(self, users: int, transactions: int, *, seed: int | None = None) -> DemoSummary:
+        """Fill a sandbox with ``users`` users and ``transactions`` transaction rows.
+
+        Anyone may call (no session): it works only on a sandbox database,
+        whose data is make-believe. Creates one admin, a few tellers and
+        account holders, all with the password ``demo-password``; deposits
+        (confirmed, pending, rejected, expired), withdrawals and transfers,
+        some refused, over the 90 days before the business clock's now.
+        Refuses a normal database (NOT_SANDBOX), a sandbox whose ledger
+        already has transactions (CONFLICT) and sizes out of range
+        (INVALID_INPUT). The same seed gives the same data.
+        """
+        for value, low, high, what in ((users, 4, MAX_USERS, "users"),
+                                       (transactions, 0, MAX_TRANSACTIONS, "transactions")):
+            if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+                raise E.InvalidInput(f"The demo's {what} must be a whole number from {low:,} to {high:,}.")
+        # One hash for every demo user: argon2 is slow on purpose, a million of them would take hours.
+        password_hash = self.hasher.hash(DEMO_PASSWORD)
+        with self._write() as conn:
+            if self._setting(conn, "sandbox") != "1":
+                raise E.NotSandbox("Demo data goes only into a sandbox; create one with `payflow init --sandbox`.")
+            if conn.execute("SELECT 1 FROM transactions UNION ALL SELECT 1 FROM journal_entries"
+                            " LIMIT 1").fetchone():
+                raise E.Conflict("This sandbox already has transactions; the demo fills an empty ledger.")
+            cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+            conn.execute(f"PRAGMA cache_size = -{_DEMO_CACHE_KIB}")
+            try:
+                builder = DemoBuilder(conn, random.Random(seed), self._now(conn), password_hash,
+                                      self._settings(conn))
+                built = builder.build(users, transactions)
+                self._audit(conn, "DEMO_LOADED", actor_id=None, users=users, transactions=transactions,
+                            seed=seed)
+            finally:
+                conn.execute(f"PRAGMA cache_size = {int(cache)}")
+        try:
+            self._conn().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        except Exception:  # a reader holding the WAL only delays the shrink
+            pass
+        return DemoSummary(password=DEMO_PASSWORD, audit_rows=built.pop("audit_rows") + 1, **built)
