@@ -57,7 +57,9 @@ class Context:
         if not email or not email.strip():
             raise UsageError("This command needs --as EMAIL (the acting user).")
         pf = self.pf()
-        return pf.login(email, read_secret("PAYFLOW_PASSWORD", f"Password for {email}: "))
+        # PAYFLOW_OTP: the code for admin logins when they require two-factor.
+        return pf.login(email, read_secret("PAYFLOW_PASSWORD", f"Password for {email}: "),
+                        otp=os.environ.get("PAYFLOW_OTP"))
 
     def amount(self, text: str | None, option: str = "--amount") -> int:
         """A typed amount in kobo, checked before anyone logs in so that bad

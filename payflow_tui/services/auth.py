@@ -51,12 +51,14 @@ def check_role(role: str) -> str:
 class AuthMixin(ServiceBase):
     # -- logging in ------------------------------------------------------------------------
 
-    def login(self, email: str, password: str) -> Session:
+    def login(self, email: str, password: str, otp: str | None = None) -> Session:
         """Check credentials and open a session.
 
         Anyone may call. Five consecutive failures lock the account for the
         configured minutes (audited). An unknown email costs the same argon2
         work as a wrong password, and both get the same AUTH_FAILED message.
+        When admin logins require two-factor, an enrolled admin also needs
+        ``otp`` (OTP_REQUIRED, OTP_INVALID).
         """
         email = (email or "").strip()
         password = password if isinstance(password, str) else ""
@@ -87,6 +89,7 @@ class AuthMixin(ServiceBase):
                             reason="account disabled")
                 raise CommittedRefusal(E.AccountDisabled(
                     "This account is disabled. Contact an administrator."))
+            self._check_login_second_factor(conn, user, otp)
             conn.execute("UPDATE users SET failed_logins = 0 WHERE id = ?", (user["id"],))
             if self.hasher.check_needs_rehash(user["password_hash"]):
                 conn.execute("UPDATE users SET password_hash = ? WHERE id = ?",

@@ -168,6 +168,10 @@ class ServiceBase:
         """The current business time (a sandbox's moved clock included)."""
         return self._now()
 
+    def timezone_name(self) -> str:
+        """The configured time zone (for showing times and cutting days). Anyone may read it."""
+        return self._setting(self._conn(), "timezone")
+
     def is_sandbox(self) -> bool:
         return self._setting(self._conn(), "sandbox") == "1"
 
@@ -204,7 +208,7 @@ class ServiceBase:
         with self._sessions_lock:
             self._sessions.pop(session.token, None)
 
-    def _check_session(self, conn: sqlite3.Connection, session: Session) -> None:
+    def _check_session(self, conn: sqlite3.Connection, session: Session, touch: bool = True) -> None:
         # Idleness is a person away from the terminal: measured in wall time, so
         # moving a sandbox's business clock does not log everyone out.
         with self._sessions_lock:
@@ -216,8 +220,9 @@ class ServiceBase:
         if wall - live.last_active > idle:
             self.logout(live)
             raise E.SessionExpired("Your session expired after inactivity; log in again.")
-        live.last_active = wall
-        session.last_active = wall
+        if touch:
+            live.last_active = wall
+            session.last_active = wall
 
     def session_alive(self, session: Session) -> bool:
         """Whether ``session`` is still valid, without touching its idle timer."""
@@ -228,10 +233,14 @@ class ServiceBase:
         idle = timedelta(minutes=int(self._setting(self._conn(), "idle_timeout_minutes")))
         return self._base_clock() - live.last_active <= idle
 
-    def _actor(self, conn: sqlite3.Connection, session: Session, *roles: str) -> sqlite3.Row:
+    def _actor(self, conn: sqlite3.Connection, session: Session, *roles: str,
+               touch: bool = True) -> sqlite3.Row:
         """The acting user, re-read from the database: a role change, lock or
-        disable takes effect on the very next call, whatever the session says."""
-        self._check_session(conn, session)
+        disable takes effect on the very next call, whatever the session says.
+
+        ``touch=False`` is for background polling, which must not count as activity.
+        """
+        self._check_session(conn, session, touch)
         user = conn.execute("SELECT * FROM users WHERE id = ?", (session.user_id,)).fetchone()
         if user is None:
             raise E.SessionExpired("Your account no longer exists.")
@@ -306,6 +315,15 @@ class ServiceBase:
 
     def _after_deposit_confirmed(self, conn: sqlite3.Connection, wallet_id: int) -> None:
         """Called inside the confirming transaction (suspended subscriptions retry here)."""
+
+    def _check_step_up(self, conn: sqlite3.Connection, actor: sqlite3.Row, movement: "Movement",
+                       otp: str | None, *, memo: str | None = None) -> None:
+        """Step-up authentication for a withdrawal or transfer: may raise, or record
+        a FAILED movement and raise ``CommittedRefusal``."""
+
+    def _check_login_second_factor(self, conn: sqlite3.Connection, user: sqlite3.Row,
+                                   otp: str | None) -> None:
+        """A second factor at login, after the password was accepted: may raise."""
 
 
 @dataclass

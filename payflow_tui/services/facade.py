@@ -15,6 +15,7 @@ from .bulk import BulkMixin
 from .demo import DemoMixin
 from .deposits import DepositsMixin
 from .integrity import IntegrityMixin
+from .notify import NotifyMixin
 from .payments import PaymentsMixin
 from .queries import QueriesMixin
 from .sandbox import SandboxMixin
@@ -29,6 +30,7 @@ class PayFlow(
     QueriesMixin,
     SandboxMixin,
     IntegrityMixin,
+    NotifyMixin,
     DemoMixin,
 ):
     """The transactional service module.

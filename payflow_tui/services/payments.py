@@ -38,12 +38,14 @@ class PaymentsMixin(ServiceBase):
     # -- withdrawals ---------------------------------------------------------------------
 
     def withdraw(self, session: Session, amount: int, *, for_email: str | None = None,
-                 key: str | None = None, memo: str | None = None):
+                 key: str | None = None, memo: str | None = None, otp: str | None = None):
         """Pay cash out of a wallet: the wallet is debited to cash clearing.
 
         Callers: any role for their own wallet; TELLER for an account holder;
         ADMIN for anyone. Refuses a short balance, a frozen wallet and a locked
-        or disabled customer (each recorded as a FAILED withdrawal).
+        or disabled customer (each recorded as a FAILED withdrawal). At or above
+        the step-up threshold the caller's current two-factor code ``otp`` is
+        needed (OTP_REQUIRED, OTP_INVALID).
         """
         key = idem.check_key(key)
         memo = _clean_memo(memo)
@@ -58,6 +60,7 @@ class PaymentsMixin(ServiceBase):
             now = self._now(conn)
             wallet = self._wallet_of(conn, subject["id"])
             mv = Movement("WITHDRAWAL", actor["id"], subject["id"], wallet["id"], amount, now)
+            self._check_step_up(conn, actor, mv, otp, memo=memo)
             reference = new_reference("WITHDRAWAL")
             refusal = self._withdrawal_refusal(subject, wallet, amount)
             if refusal is None:
@@ -97,7 +100,7 @@ class PaymentsMixin(ServiceBase):
     # -- transfers -----------------------------------------------------------------------
 
     def transfer(self, session: Session, to_email: str, amount: int, *, key: str | None = None,
-                 memo: str | None = None) -> TransferResult:
+                 memo: str | None = None, otp: str | None = None) -> TransferResult:
         """Move money from the caller's wallet to another user's, by email.
 
         Callers: any logged-in user, from their own wallet. The balance check,
@@ -105,6 +108,8 @@ class PaymentsMixin(ServiceBase):
         transaction. Refuses: to oneself, an unknown recipient, insufficient
         funds, a frozen wallet on either side, a locked or disabled user on
         either side, different currencies (each recorded as a FAILED transfer).
+        At or above the step-up threshold the caller's current two-factor code
+        ``otp`` is needed (OTP_REQUIRED, OTP_INVALID).
         """
         key = idem.check_key(key)
         memo = _clean_memo(memo)
@@ -118,15 +123,17 @@ class PaymentsMixin(ServiceBase):
             stored = idem.lookup(conn, actor["id"], key, "transfer", params)
             if stored is not None:
                 return self._transfer_result(conn, idem.replay(stored)["transfer_ref"], actor["id"])
-            return self._transfer_locked(conn, actor, to_email, amount, key, memo, params)
+            return self._transfer_locked(conn, actor, to_email, amount, key, memo, params, otp)
 
-    def _transfer_locked(self, conn, actor, to_email, amount, key, memo, params) -> TransferResult:
+    def _transfer_locked(self, conn, actor, to_email, amount, key, memo, params,
+                         otp=None) -> TransferResult:
         now = self._now(conn)
         sender_wallet = self._wallet_of(conn, actor["id"])
         recipient = self._user_by_email(conn, to_email)
         recipient_wallet = self._wallet_of(conn, recipient["id"]) if recipient else None
         mv = Movement("TRANSFER", actor["id"], actor["id"], sender_wallet["id"], amount, now,
                       counterparty_wallet_id=recipient_wallet["id"] if recipient_wallet else None)
+        self._check_step_up(conn, actor, mv, otp, memo=memo)
         transfer_ref = new_reference("TRANSFER")
         refusal = _transfer_refusal(sender_wallet, recipient, recipient_wallet, amount, to_email)
         if refusal is None:

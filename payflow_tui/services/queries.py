@@ -104,18 +104,19 @@ class QueriesMixin(ServiceBase):
                     raise E.NotFound(f"No transaction with reference {reference}.")
             return tx_view(row)
 
-    def changes_marker(self, session: Session) -> tuple:
-        """A cheap fingerprint of what a screen shows; when it changes, reload.
+    def data_version(self) -> int:
+        """A number that changes whenever any connection commits to the database.
 
-        Any logged-in user. Reads the newest transaction id and update time,
-        the caller's wallet row and the newest audit id.
+        Screens poll it to reload when another terminal changes something. It
+        reveals nothing, so it needs no session, and polling it is not activity.
         """
-        with self._read() as conn:
-            actor = self._actor(conn, session)
-            tx = conn.execute("SELECT max(id), max(updated_at) FROM transactions").fetchone()
-            w = conn.execute("SELECT balance, frozen FROM wallets WHERE user_id = ?", (actor["id"],)).fetchone()
-            audit = conn.execute("SELECT max(id) FROM audit_log").fetchone()
-            return (tx[0], tx[1], w[0], w[1], audit[0], actor["status"], actor["role"])
+        with self._conns_lock:
+            if getattr(self, "_poll_conn", None) is None:
+                from .. import db as dbmod
+
+                self._poll_conn = dbmod.connect(self.path)
+                self._all_conns.append(self._poll_conn)
+            return self._poll_conn.execute("PRAGMA data_version").fetchone()[0]
 
     def audit_entries(self, session: Session, *, limit: int = 100, before_id: int | None = None,
                       actor_email: str | None = None, subject_email: str | None = None,
