@@ -8,7 +8,7 @@ from pathlib import Path
 from ..money import format_amount
 from ..services.views import TransactionView, TransferResult
 from .context import Context, Result, UsageError, actor_of, add_actor, positive_int, require_text
-from .tables import plural, table, when
+from .tables import plural, table, when, zone_label
 
 S = argparse.SUPPRESS
 MAX_BATCH_BYTES = 5 * 1024 * 1024
@@ -44,6 +44,7 @@ def register(subparsers, common) -> None:
     p.add_argument("--amount")
     p.add_argument("--key")
     p.add_argument("--memo")
+    p.add_argument("--otp", metavar="CODE", help="two-factor code, for amounts at or above the step-up threshold")
     p.set_defaults(func=cmd_withdraw)
 
     p = subparsers.add_parser("transfer", parents=[common], help="send money by email, or a CSV batch")
@@ -52,6 +53,7 @@ def register(subparsers, common) -> None:
     p.add_argument("--amount")
     p.add_argument("--key")
     p.add_argument("--memo")
+    p.add_argument("--otp", metavar="CODE", help="two-factor code, for amounts at or above the step-up threshold")
     p.add_argument("--batch", metavar="FILE.csv", help="columns email, amount, reference; one transfer per row")
     p.set_defaults(func=cmd_transfer)
 
@@ -118,7 +120,7 @@ def cmd_withdraw(ctx: Context, args) -> Result:
     pf = ctx.pf()
     amount = ctx.amount(args.amount)
     session = ctx.login(actor_of(args))
-    tx = pf.withdraw(session, amount, for_email=args.for_, key=args.key, memo=args.memo)
+    tx = pf.withdraw(session, amount, for_email=args.for_, key=args.key, memo=args.memo, otp=args.otp)
     balance = pf.wallet(session, for_email=args.for_).display_balance
     return Result({"transaction": tx.to_json()},
                   f"{tx.reference}\nWithdrew {tx.display_amount} from {tx.owner_email}; balance now {balance}.")
@@ -127,7 +129,7 @@ def cmd_withdraw(ctx: Context, args) -> Result:
 def cmd_transfer(ctx: Context, args) -> Result:
     if args.batch is not None:
         stray = [o for o, v in (("--to", args.to), ("--amount", args.amount), ("--key", args.key),
-                                ("--memo", args.memo)) if v is not None]
+                                ("--memo", args.memo), ("--otp", args.otp)) if v is not None]
         if stray:
             raise UsageError(f"--batch takes its recipients from the file; drop {', '.join(stray)}.")
         return _transfer_batch(ctx, args)
@@ -136,7 +138,7 @@ def cmd_transfer(ctx: Context, args) -> Result:
     pf = ctx.pf()
     amount = ctx.amount(args.amount)
     session = ctx.login(actor_of(args))
-    result: TransferResult = pf.transfer(session, args.to, amount, key=args.key, memo=args.memo)
+    result: TransferResult = pf.transfer(session, args.to, amount, key=args.key, memo=args.memo, otp=args.otp)
     credit = result.credit
     text = (f"{result.transfer_ref}\nSent {format_amount(result.amount, result.currency)} to"
             f" {credit.owner_email} ({credit.owner_name}). Your balance: "
@@ -216,10 +218,11 @@ def cmd_history(ctx: Context, args) -> Result:
     data = {"transactions": [t.to_json() for t in page.items], "next_cursor": page.next_cursor}
     if not page.items:
         return Result(data, "No transactions.")
-    rows = [(t.id, when(t.created_at), t.reference, t.type, _signed(t), t.status, _detail(t))
+    zone = ctx.zone()
+    rows = [(t.id, when(t.created_at, zone), t.reference, t.type, _signed(t), t.status, _detail(t))
             for t in page.items]
-    text = table(("ID", "TIME (UTC)", "REFERENCE", "TYPE", "AMOUNT", "STATUS", "DETAILS"), rows,
-                 right=(0, 4))
+    text = table(("ID", f"TIME ({zone_label(zone)})", "REFERENCE", "TYPE", "AMOUNT", "STATUS", "DETAILS"),
+                 rows, right=(0, 4))
     if page.next_cursor is not None:
         text += f"\nMore with --before {page.next_cursor}"
     return Result(data, text)

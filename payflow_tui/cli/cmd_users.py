@@ -8,7 +8,7 @@ from ..money import format_amount
 from ..services.views import WalletView
 from .cmd_setup import user_result
 from .context import Context, Result, actor_of, add_actor, positive_int, read_secret, require_text
-from .tables import plural, table, when
+from .tables import plural, table, when, zone_label
 
 ROLES = ("ADMIN", "TELLER", "USER")
 STATUSES = ("ACTIVE", "LOCKED", "DISABLED")
@@ -81,12 +81,14 @@ def cmd_list(ctx: Context, args) -> Result:
     page = pf.list_users(session, search=args.search, role=args.role, status=args.status,
                          limit=args.limit, after_id=args.after)
     data = {"users": [u.to_json() for u in page.items], "next_cursor": page.next_cursor}
+    zone = ctx.zone()
     rows = [
         (u.id, u.email, u.name, u.role, u.status + (" (frozen)" if u.frozen else ""),
-         format_amount(u.balance) if u.balance is not None else "", when(u.created_at))
+         format_amount(u.balance) if u.balance is not None else "", when(u.created_at, zone))
         for u in page.items
     ]
-    text = table(("ID", "EMAIL", "NAME", "ROLE", "STATUS", "BALANCE", "CREATED (UTC)"), rows, right=(0, 5))
+    text = table(("ID", "EMAIL", "NAME", "ROLE", "STATUS", "BALANCE", f"CREATED ({zone_label(zone)})"), rows,
+                 right=(0, 5))
     text += f"\n{plural(len(page.items), 'user')}"
     if page.next_cursor is not None:
         text += f"; more with --after {page.next_cursor}"

@@ -8,8 +8,10 @@ import json
 import os
 import sys
 from dataclasses import dataclass, field
+from datetime import timezone, tzinfo
 from pathlib import Path
 from typing import Any, Callable
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from ..services import PayFlow, Session
 from ..services import errors as E
@@ -67,6 +69,13 @@ class Context:
         if text is None:
             raise UsageError(f"This command needs {option} AMOUNT (for example 1,500.00).")
         return self.pf().parse_amount(text)
+
+    def zone(self) -> tzinfo:
+        """The bank's configured time zone, for times shown to people."""
+        try:
+            return ZoneInfo(self.pf().timezone_name())
+        except (ZoneInfoNotFoundError, ValueError):
+            return timezone.utc
 
     def close(self) -> None:
         if self._pf is not None:

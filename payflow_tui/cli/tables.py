@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime, timezone, tzinfo
 from typing import Iterable, Sequence
 
 
@@ -23,11 +23,16 @@ def table(headers: Sequence[str], rows: Iterable[Sequence[object]], *, right: It
     return "\n".join([line(headers), line(["-" * w for w in widths]), *(line(r) for r in cells)])
 
 
-def when(dt: datetime | None) -> str:
-    """A time to read at a glance, in UTC (the stored zone), to the minute."""
+def when(dt: datetime | None, zone: tzinfo = timezone.utc) -> str:
+    """A time to read at a glance, in the bank's zone, to the minute (JSON keeps the offset)."""
     if dt is None:
         return ""
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M")
+    return dt.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+
+
+def zone_label(zone: tzinfo) -> str:
+    """A short name for column headers: WAT for Africa/Lagos."""
+    return datetime.now(timezone.utc).astimezone(zone).strftime("%Z") or str(zone)
 
 
 def plural(n: int, word: str) -> str:

@@ -58,6 +58,11 @@ class DemoBuilder:
         self.currency = settings["default_currency"]
         self.expiry_hours = int(settings["deposit_expiry_hours"])
         self.ceiling = int(settings["max_amount_minor"])
+        # Money leaving a wallet stays under the two-factor step-up threshold (when that
+        # feature is installed): demo users have no authenticator, so the services would
+        # refuse them anything larger.
+        step_up = int(settings.get("step_up_threshold_minor") or 0)
+        self.max_out_naira = max(1, (min(self.ceiling, step_up - 1 if step_up > 0 else self.ceiling)) // _NAIRA)
         self.cash = system_account(conn, "CASH_CLEARING", self.currency)
         self.entry_id, self.entry_prev = last_link(conn, "journal_entries")
         self.audit_id, self.audit_prev = last_link(conn, "audit_log")
@@ -361,7 +366,7 @@ class DemoBuilder:
         rng = self.rng
         at_counter = rng.random() < 0.45
         teller = rng.choice(self.tellers)
-        amount = self.naira(1_000, 500_000, 500 if rng.random() < 0.7 else 100)
+        amount = self.naira(1_000, 300_000, 500 if rng.random() < 0.7 else 100)
         if at_counter and rng.random() < 0.5:
             memo = f"Cash at {rng.choice(P.BRANCHES)}"
         else:
@@ -406,23 +411,41 @@ class DemoBuilder:
         row[12] = f"Expired: not confirmed within {self.expiry_hours} h"
         self.unsettled.discard(row[0])
 
+    def outflow(self, balance: int, low: int, step: int) -> tuple[int, bool]:
+        """(amount, refused for funds): what someone tries to send or take out.
+
+        Mostly what they can afford; now and then a little more than they have.
+        """
+        rng, high = self.rng, self.max_out_naira
+        wanted = self.naira(min(low, high), high, min(step, high))
+        if wanted <= balance and rng.random() >= 0.02:
+            return wanted, False
+        if balance >= low * _NAIRA and rng.random() < 0.85:
+            unit = min(step, high) * _NAIRA
+            spend = min(int(balance * rng.uniform(0.3, 0.9)), high * _NAIRA)
+            return max(unit, spend // unit * unit), False
+        if wanted <= balance:
+            wanted = balance + step * _NAIRA
+        if wanted > high * _NAIRA:  # an attempt this large would need a two-factor code
+            return min(balance, high * _NAIRA), False
+        return wanted, True
+
     def withdraw(self, t: int, i: int) -> None:
         rng, balance = self.rng, self.balance[i]
         actor = rng.choice(self.tellers) if rng.random() < 0.6 else self.c_user[i]
         ref, wallet = self.reference("WDR"), self.c_wallet[i]
         frozen = self.frozen_reason(i, t)
+        amount, short = self.outflow(balance, 1_000, 100)
         if frozen:
-            self.tx_row(wallet, "WITHDRAWAL", "DEBIT", self.naira(1_000, 50_000, 500), "FAILED", ref, t, actor,
+            self.tx_row(wallet, "WITHDRAWAL", "DEBIT", amount, "FAILED", ref, t, actor,
                         failure_code="WALLET_FROZEN", failure_reason=f"The wallet is frozen: {frozen}")
-        elif balance < 1_000 * _NAIRA or rng.random() < 0.02:
-            amount = min(self.ceiling, balance + self.naira(500, 50_000, 500))
+        elif short or amount <= 0:
+            amount = max(amount, 1)
             self.tx_row(wallet, "WITHDRAWAL", "DEBIT", amount, "FAILED", ref, t, actor,
                         failure_code="INSUFFICIENT_FUNDS", failure_reason=(
                             f"Insufficient funds: the balance is {format_amount(balance, self.currency)},"
                             f" the withdrawal {format_amount(amount, self.currency)}."))
         else:
-            step = 100 * _NAIRA
-            amount = max(1_000 * _NAIRA, int(balance * rng.uniform(0.05, 0.6)) // step * step)
             self.balance[i] -= amount
             entry = self.entry(t, "WITHDRAWAL", f"Withdrawal {ref}", (self.c_account[i], -amount), (self.cash, amount))
             self.tx_row(wallet, "WITHDRAWAL", "DEBIT", amount, "SUCCESS", ref, t, actor, entry=entry)
@@ -435,7 +458,7 @@ class DemoBuilder:
         tref = self.reference("TRF")
         memo = rng.choice(P.TRANSFER_MEMOS)
         sender, wallet, other = self.c_user[i], self.c_wallet[i], self.c_wallet[j]
-        amount = self.naira(500, 50_000, 50)
+        amount, short = self.outflow(balance, 500, 50)
         frozen = self.frozen_reason(i, t)
         code = None
         if rng.random() < 0.003:  # a mistyped email
@@ -448,8 +471,8 @@ class DemoBuilder:
             code, reason = "WALLET_FROZEN", f"Your wallet is frozen: {frozen}"
         elif self.frozen_reason(j, t):
             code, reason = "WALLET_FROZEN", "The recipient's wallet is frozen."
-        elif balance < 100 * _NAIRA or rng.random() < 0.02:
-            amount = min(self.ceiling, balance + amount)
+        elif short or amount <= 0:
+            amount = max(amount, 1)
             code, reason = "INSUFFICIENT_FUNDS", (
                 f"Insufficient funds: your balance is {format_amount(balance, self.currency)},"
                 f" the transfer {format_amount(amount, self.currency)}.")
@@ -457,8 +480,6 @@ class DemoBuilder:
             self.tx_row(wallet, "TRANSFER", "DEBIT", amount, "FAILED", f"{tref}-D", t, sender, tref, other, memo,
                         code, reason)
             return
-        step = 50 * _NAIRA
-        amount = max(step, int(balance * rng.uniform(0.02, 0.5)) // step * step)
         self.balance[i] -= amount
         self.balance[j] += amount
         entry = self.entry(t, "TRANSFER", f"Transfer {tref}", (self.c_account[i], -amount), (self.c_account[j], amount))
