@@ -97,6 +97,10 @@ def cmd_bench(ctx: Context, args) -> Result:
         rows = [(b.name, b.description) for b in available()]
         return Result({"benchmarks": [{"name": n, "description": d} for n, d in rows]},
                       table(("NAME", "MEASURES"), rows))
+    known = {b.name for b in available()}
+    unknown = [n for n in args.names if n not in known]
+    if unknown:
+        raise UsageError(f"Unknown benchmark(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}.")
     reports = run_benchmarks(args.names, quick=args.quick, repeat=args.repeat, workdir=args.dir,
                              echo=None if ctx.json else print)
     return Result({"benchmarks": [r.to_json() for r in reports]}, "")

@@ -47,6 +47,11 @@ class Context:
             path = Path(self.db_path)
             if path.is_dir():
                 raise UsageError(f"{self.db_path} is a directory, not a database file.")
+            for parent in path.parents:
+                if parent.exists():
+                    if not parent.is_dir():
+                        raise UsageError(f"{self.db_path}: {parent} is a file, not a folder.")
+                    break
             if not create and not path.exists():
                 raise UsageError(
                     f"No database at {self.db_path}; create it with `payflow --db {self.db_path} init`."
