@@ -40,7 +40,7 @@ def bench_demo(opts: BenchOptions) -> BenchReport:
                "target_seconds": TARGET_SECONDS, "runs": repeat, "machine": machine()}
     lines = [
         f"  {summary.transactions:,} transaction rows, {summary.journal_entries:,} journal entries,"
-        f" {users:,} users: median {wall:.1f} s wall ({cpu:.1f} s CPU over both threads),"
+        f" {users:,} users: median {wall:.1f} s wall ({cpu:.1f} s CPU),"
         f" {figures['rows_per_s']:,} rows/s; target well under {TARGET_SECONDS:.0f} s;"
         f" load average {figures['machine']['load_1min']} on {figures['machine']['cpus']} CPUs",
     ]

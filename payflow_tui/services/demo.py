@@ -15,7 +15,10 @@ from datetime import datetime
 
 from . import errors as E
 from .base import ServiceBase
-from .demo_builder import DemoBuilder
+from .chain import last_link
+from .demo_builder import DemoBuilder, DemoStart
+from .demo_writer import write
+from .ledger import system_account
 
 DEMO_PASSWORD = "demo-password"
 MAX_USERS = 1_000_000
@@ -76,12 +79,12 @@ class DemoMixin(ServiceBase):
             if conn.execute("SELECT 1 FROM transactions UNION ALL SELECT 1 FROM journal_entries"
                             " LIMIT 1").fetchone():
                 raise E.Conflict("This sandbox already has transactions; the demo fills an empty ledger.")
+            start = self._demo_start(conn, password_hash)
             cache = conn.execute("PRAGMA cache_size").fetchone()[0]
             conn.execute(f"PRAGMA cache_size = -{_DEMO_CACHE_KIB}")
             try:
-                builder = DemoBuilder(conn, random.Random(seed), self._now(conn), password_hash,
-                                      self._settings(conn))
-                built = builder.build(users, transactions)
+                built = DemoBuilder(start, random.Random(seed), lambda rows: write(conn, rows)).build(
+                    users, transactions)
                 self._audit(conn, "DEMO_LOADED", actor_id=None, users=users, transactions=transactions,
                             seed=seed)
             finally:
@@ -91,3 +94,17 @@ class DemoMixin(ServiceBase):
         except Exception:  # a reader holding the WAL only delays the shrink
             pass
         return DemoSummary(password=DEMO_PASSWORD, audit_rows=built.pop("audit_rows") + 1, **built)
+
+    def _demo_start(self, conn, password_hash: str) -> DemoStart:
+        """What the demo continues from, read inside its own write transaction."""
+        settings = self._settings(conn)
+        # The cash account first: creating it takes a ledger account id.
+        cash = system_account(conn, "CASH_CLEARING", settings["default_currency"])
+        ids = {table: conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+               for table in ("users", "ledger_accounts", "wallets", "transactions")}
+        return DemoStart(
+            now=self._now(conn), password_hash=password_hash, settings=settings, cash_account=cash,
+            last_entry=last_link(conn, "journal_entries"), last_audit=last_link(conn, "audit_log"),
+            last_ids=ids,
+            emails={r[0] for r in conn.execute("SELECT email FROM users")},
+        )

@@ -4,6 +4,10 @@ Operations are made in time order. Pending deposits wait in a heap until a
 teller confirms or rejects them (or they expire), so a balance is only ever
 spent after it arrived, exactly as the services would allow. Journal and
 audit hashes chain in the same order, computed as services/chain computes them.
+
+The builder never touches the database: it starts from a ``DemoStart`` read
+inside the demo's transaction and hands its rows, a batch at a time, to
+``emit`` (which writes them, or sends them to the process that does).
 """
 
 from __future__ import annotations
@@ -13,13 +17,13 @@ import heapq
 import json
 from bisect import bisect_right
 from collections import Counter, deque
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
+from typing import Callable
 
 from ..money import format_amount
 from . import demo_people as P
-from .chain import audit_hash, journal_hash, last_link
-from .demo_writer import BatchWriter
-from .ledger import system_account
+from .chain import audit_hash, journal_hash
 
 WINDOW_DAYS = 90
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
@@ -31,6 +35,8 @@ _NAIRA = 100
 _REF_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # as services/ledger.new_reference
 _REF_PAIRS = [a + b for a in _REF_ALPHABET for b in _REF_ALPHABET]
 _OPS_PER_BATCH = 20_000
+# What ServiceBase._audit passes to json.dumps for the details, built once.
+_DETAILS = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str)
 
 
 def _us(dt: datetime) -> int:
@@ -50,10 +56,26 @@ def _fast_journal_hash(prev: str, entry_id: int, kind: str, description: str, at
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+@dataclass
+class DemoStart:
+    """Where the demo's rows continue from: the database as the demo's transaction found it."""
+
+    now: datetime
+    password_hash: str
+    settings: dict
+    cash_account: int
+    last_entry: tuple[int, str]  # id and hash of the last journal entry
+    last_audit: tuple[int, str]
+    last_ids: dict  # table -> the largest id in it
+    emails: set
+
+
 class DemoBuilder:
-    def __init__(self, conn, rng, now: datetime, password_hash: str, settings: dict) -> None:
-        self.conn, self.rng, self.password_hash = conn, rng, password_hash
-        self.now = _us(now)
+    def __init__(self, start: DemoStart, rng, emit: Callable[[tuple], None]) -> None:
+        self.rng, self.password_hash, self.emit = rng, start.password_hash, emit
+        self.start_state = start
+        settings = start.settings
+        self.now = _us(start.now)
         self.start = self.now - WINDOW_DAYS * _DAY
         self.currency = settings["default_currency"]
         self.expiry_hours = int(settings["deposit_expiry_hours"])
@@ -63,11 +85,11 @@ class DemoBuilder:
         # refuse them anything larger.
         step_up = int(settings.get("step_up_threshold_minor") or 0)
         self.max_out_naira = max(1, (min(self.ceiling, step_up - 1 if step_up > 0 else self.ceiling)) // _NAIRA)
-        self.cash = system_account(conn, "CASH_CLEARING", self.currency)
-        self.entry_id, self.entry_prev = last_link(conn, "journal_entries")
-        self.audit_id, self.audit_prev = last_link(conn, "audit_log")
+        self.cash = start.cash_account
+        self.entry_id, self.entry_prev = start.last_entry
+        self.audit_id, self.audit_prev = start.last_audit
         self.audit_written = 0
-        self.tx_id = conn.execute("SELECT coalesce(max(id), 0) FROM transactions").fetchone()[0]
+        self.tx_id = start.last_ids["transactions"]
         self.dates: dict[int, str] = {}
         self.last_t, self.last_iso = None, ""
         self.journal: list[tuple] = []
@@ -131,7 +153,7 @@ class DemoBuilder:
         self.audit_id += 1
         self.audit_written += 1
         at = self.iso(t)
-        details_s = json.dumps(details, sort_keys=True, separators=(",", ":"), default=str)
+        details_s = _DETAILS.encode(details)
         digest = audit_hash(self.audit_prev, self.audit_id, at, actor, action, subject_user,
                             subject_wallet, details_s)
         self.audit.append((self.audit_id, at, actor, action, subject_user, subject_wallet, details_s,
@@ -149,7 +171,7 @@ class DemoBuilder:
         self.written += 1
         return row
 
-    def flush(self, writer: BatchWriter, final: bool = False) -> None:
+    def flush(self, final: bool = False) -> None:
         ready = []
         # Rows go out in id order once settled; a pending deposit holds back the rows after it.
         rows, unsettled, counts = self.rows, self.unsettled, self.counts
@@ -157,7 +179,7 @@ class DemoBuilder:
             row = rows.popleft()
             counts[(row[2], row[6])] += 1
             ready.append(row)
-        writer.put((self.journal, self.postings, ready, self.audit))
+        self.emit(("rows", self.journal, self.postings, ready, self.audit))
         self.journal, self.postings, self.audit = [], [], []
 
     # -- the clock of the simulation ----------------------------------------------------------------
@@ -209,24 +231,18 @@ class DemoBuilder:
     def build(self, users: int, transactions: int) -> dict:
         self.make_people(users)
         self.plan_references(transactions)
-        writer = BatchWriter(self.conn)
-        try:
-            target, rng, n = transactions, self.rng, 0
-            while self.written < target:
-                t = self.time_at((self.written + rng.random()) / target)
-                self.advance(t)
-                self.one_operation(t, target - self.written)
-                n += 1
-                if n % _OPS_PER_BATCH == 0:
-                    self.flush(writer)
-            self.advance(self.now)
-            for k in range(self.signed_up, len(self.c_created)):
-                self.sign_up(k)
-            self.flush(writer, final=True)
-            writer.close()
-        except BaseException:
-            writer.abort()
-            raise
+        target, rng, n = transactions, self.rng, 0
+        while self.written < target:
+            t = self.time_at((self.written + rng.random()) / target)
+            self.advance(t)
+            self.one_operation(t, target - self.written)
+            n += 1
+            if n % _OPS_PER_BATCH == 0:
+                self.flush()
+        self.advance(self.now)
+        for k in range(self.signed_up, len(self.c_created)):
+            self.sign_up(k)
+        self.flush(final=True)
         return dict(
             users=users, tellers=len(self.tellers), admin_email=self.admin_email,
             teller_email=self.teller_email, transactions=self.written,
@@ -238,11 +254,9 @@ class DemoBuilder:
     # -- people ---------------------------------------------------------------------------------
 
     def make_people(self, users: int) -> None:
-        rng, c = self.rng, self.conn
-        self.taken = {e.lower() for (e,) in c.execute("SELECT email FROM users")}
-        user_id = c.execute("SELECT coalesce(max(id), 0) FROM users").fetchone()[0]
-        account_id = c.execute("SELECT coalesce(max(id), 0) FROM ledger_accounts").fetchone()[0]
-        wallet_id = c.execute("SELECT coalesce(max(id), 0) FROM wallets").fetchone()[0]
+        rng, ids = self.rng, self.start_state.last_ids
+        self.taken = {e.lower() for e in self.start_state.emails}
+        user_id, account_id, wallet_id = ids["users"], ids["ledger_accounts"], ids["wallets"]
         n_tellers = 1 if users < 20 else min(8, max(2, users // 250))
         n_customers = users - 1 - n_tellers
         staff_at = self.start - 30 * _DAY
@@ -294,11 +308,7 @@ class DemoBuilder:
                 self.sign_up_info.append((user_id, wallet_id, email, actor))
             wallet_rows.append((wallet_id, user_id, account_id, self.currency, int(frozen_by is not None),
                                 frozen_by, frozen_when, frozen_reason, at))
-        c.executemany("INSERT INTO users (id, email, name, password_hash, role, created_at, password_changed_at)"
-                      " VALUES (?,?,?,?,?,?,?)", user_rows)
-        c.executemany("INSERT INTO ledger_accounts (id, kind, currency, name) VALUES (?,?,?,?)", account_rows)
-        c.executemany("INSERT INTO wallets (id, user_id, account_id, currency, frozen, frozen_by, frozen_at,"
-                      " frozen_reason, created_at) VALUES (?,?,?,?,?,?,?,?,?)", wallet_rows)
+        self.emit(("people", user_rows, account_rows, wallet_rows))
         for t, uid, wid, role, email in staff:
             self.audit_row(t, "USER_CREATED", uid if role == "ADMIN" else self.admin_id, uid, wid,
                            role=role, email=email)
