@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import random
+import threading
 import time
 from datetime import datetime, timezone
 from pathlib import Path
@@ -134,8 +135,9 @@ def _worker(side: str, path: str, count: int, seed: int, tag: str, barrier, resu
     try:
         runner = SIDES[side](Path(path), count, seed, tag)
     except BaseException as exc:
-        barrier.abort()
         results.put(("error", f"{type(exc).__name__}: {exc}"))
+        time.sleep(0.5)  # let the queue's feeder thread deliver it before the parent wakes
+        barrier.abort()
         return
     try:
         barrier.wait()
@@ -156,13 +158,22 @@ def _many_processes(side: str, path: Path, processes: int, count: int, seed: int
     for p in procs:
         p.start()
     try:
-        barrier.wait(timeout=120)
+        try:
+            barrier.wait(timeout=120)
+        except threading.BrokenBarrierError:
+            reasons = []
+            while not results.empty():
+                reasons.append(results.get()[1])
+            raise RuntimeError(f"{side}: the worker processes did not start: "
+                               f"{reasons[0] if reasons else 'no answer within 120 s'}") from None
         started = time.perf_counter()
         outcomes = [results.get(timeout=600) for _ in procs]
         elapsed = time.perf_counter() - started
     finally:
         for p in procs:
             p.join(timeout=60)
+            if p.is_alive():
+                p.terminate()
     errors = [detail for status, detail in outcomes if status != "ok"]
     if errors:
         raise RuntimeError(f"{side}: {len(errors)} process(es) failed: {errors[0]}")

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import time
 
+from ..services import errors as E
 from .context import Context, Result, UsageError, actor_of, add_actor, positive_int, require_text
 from .tables import plural, table
+
+
+class BenchFailed(E.PayFlowError):
+    """A benchmark could not finish (a worker process failed)."""
+
+    code = "BENCH_FAILED"
+    exit_code = E.EXIT_BUSINESS
 
 
 def register(subparsers, common) -> None:
@@ -101,6 +109,9 @@ def cmd_bench(ctx: Context, args) -> Result:
     unknown = [n for n in args.names if n not in known]
     if unknown:
         raise UsageError(f"Unknown benchmark(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}.")
-    reports = run_benchmarks(args.names, quick=args.quick, repeat=args.repeat, workdir=args.dir,
-                             echo=None if ctx.json else print)
+    try:
+        reports = run_benchmarks(args.names, quick=args.quick, repeat=args.repeat, workdir=args.dir,
+                                 echo=None if ctx.json else print)
+    except RuntimeError as exc:  # a worker process failed: say which, without a traceback
+        raise BenchFailed(str(exc)) from None
     return Result({"benchmarks": [r.to_json() for r in reports]}, "")
