@@ -95,10 +95,12 @@ def test_bad_amounts_are_exit_2_and_change_nothing(bank_cli, amount, problem):
 def test_withdraw_and_its_refusal_recorded_as_failed(bank_cli):
     rc, out, _ = bank_cli("withdraw", *TELLER, "--for", "ada@bank.test", "--amount", "2500", json_out=False)
     assert rc == 0 and out.splitlines()[1] == "Withdrew ₦2,500.00 from ada@bank.test; balance now ₦7,500.00."
+    rc, data = bank_cli("withdraw", *ADA, "--amount", "500")
+    assert rc == 0 and data["balance_after"] == "7000.00" and data["transaction"]["amount"] == "500.00"
     rc, data = bank_cli("withdraw", *ADA, "--amount", "9000")
     assert rc == 1 and data["error"]["code"] == "INSUFFICIENT_FUNDS"
-    assert "₦7,500.00" in data["error"]["message"]
-    assert balance_of(bank_cli.db, "ada@bank.test") == 750_000
+    assert "₦7,000.00" in data["error"]["message"]
+    assert balance_of(bank_cli.db, "ada@bank.test") == 700_000
     rc, data = bank_cli("history", *ADA, "--limit", "1")
     assert data["transactions"][0]["status"] == "FAILED"
     assert data["transactions"][0]["failure_code"] == "INSUFFICIENT_FUNDS"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..money import format_amount
+from ..money import format_amount, to_major_str
 from ..services.views import TransactionView, TransferResult
 from .context import Context, Result, UsageError, actor_of, add_actor, positive_int, require_text
 from .tables import plural, table, when, zone_label
@@ -92,7 +92,8 @@ def cmd_deposit(ctx: Context, args) -> Result:
 def _no_request_options(args, action: str) -> None:
     stray = [f"--{n}" for n in ("for", "amount", "key", "memo") if hasattr(args, n if n != "for" else "for_")]
     if stray:
-        raise UsageError(f"{', '.join(stray)} do(es) not apply to `deposit {action}`.")
+        verb = "does" if len(stray) == 1 else "do"
+        raise UsageError(f"{', '.join(stray)} {verb} not apply to `deposit {action}`.")
 
 
 def cmd_deposit_confirm(ctx: Context, args) -> Result:
@@ -121,9 +122,10 @@ def cmd_withdraw(ctx: Context, args) -> Result:
     amount = ctx.amount(args.amount)
     session = ctx.login(actor_of(args))
     tx = pf.withdraw(session, amount, for_email=args.for_, key=args.key, memo=args.memo, otp=args.otp)
-    balance = pf.wallet(session, for_email=args.for_).display_balance
-    return Result({"transaction": tx.to_json()},
-                  f"{tx.reference}\nWithdrew {tx.display_amount} from {tx.owner_email}; balance now {balance}.")
+    wallet = pf.wallet(session, for_email=args.for_)
+    return Result({"transaction": tx.to_json(), "balance_after": to_major_str(wallet.balance)},
+                  f"{tx.reference}\nWithdrew {tx.display_amount} from {tx.owner_email};"
+                  f" balance now {wallet.display_balance}.")
 
 
 def cmd_transfer(ctx: Context, args) -> Result:

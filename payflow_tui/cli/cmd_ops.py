@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from ..services import errors as E
 from .context import Context, Result, UsageError, actor_of, add_actor, positive_int, require_text
@@ -109,6 +110,11 @@ def cmd_bench(ctx: Context, args) -> Result:
     unknown = [n for n in args.names if n not in known]
     if unknown:
         raise UsageError(f"Unknown benchmark(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}.")
+    if args.dir is not None:
+        try:
+            Path(args.dir).mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise UsageError(f"--dir {args.dir}: {exc.strerror or exc}.") from None
     try:
         reports = run_benchmarks(args.names, quick=args.quick, repeat=args.repeat, workdir=args.dir,
                                  echo=None if ctx.json else print)
