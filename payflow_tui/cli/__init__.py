@@ -23,6 +23,8 @@ COMMAND_MODULES = [
     "payflow_tui.cli.cmd_users",
     "payflow_tui.cli.cmd_money",
     "payflow_tui.cli.cmd_ops",
+    "payflow_tui.cli.cmd_fraud",
+    "payflow_tui.cli.cmd_reports",
     "payflow_tui.cli.cmd_notify",
 ]
 

@@ -64,13 +64,20 @@ class AuthMixin(ServiceBase):
         password = password if isinstance(password, str) else ""
         conn = self._conn()
         user = self._user_by_email(conn, email) if email else None
-        # The slow hash check runs outside the write lock so other tellers are not held up.
-        ok = self._verify_password(user["password_hash"] if user else None, password)
+        # The slow hash work (the check, and an upgrade of old parameters) runs outside
+        # the write lock so other tellers are not held up.
+        verified = user["password_hash"] if user else None
+        ok = self._verify_password(verified, password)
+        upgraded = self.hasher.hash(password) if ok and self.hasher.check_needs_rehash(verified) else None
         with self._write() as conn:
             if user is None:
                 self._audit(conn, "LOGIN_FAILED", actor_id=None, email=email[:254], reason="unknown email")
                 raise CommittedRefusal(E.AuthFailed("Email or password is incorrect."))
             user = conn.execute("SELECT * FROM users WHERE id = ?", (user["id"],)).fetchone()
+            if user["password_hash"] != verified:
+                # The password changed while we hashed: judge against the current one.
+                ok = self._verify_password(user["password_hash"], password)
+                upgraded = None
             now = self._now(conn)
             if user["status"] == "LOCKED" and user["locked_until"] and from_iso(user["locked_until"]) <= now:
                 conn.execute("UPDATE users SET status = 'ACTIVE', failed_logins = 0, locked_until = NULL,"
@@ -91,9 +98,8 @@ class AuthMixin(ServiceBase):
                     "This account is disabled. Contact an administrator."))
             self._check_login_second_factor(conn, user, otp)
             conn.execute("UPDATE users SET failed_logins = 0 WHERE id = ?", (user["id"],))
-            if self.hasher.check_needs_rehash(user["password_hash"]):
-                conn.execute("UPDATE users SET password_hash = ? WHERE id = ?",
-                             (self.hasher.hash(password), user["id"]))
+            if upgraded is not None:
+                conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (upgraded, user["id"]))
             self._audit(conn, "LOGIN", actor_id=user["id"], subject_user_id=user["id"])
             return self._new_session(user)
 

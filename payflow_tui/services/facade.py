@@ -18,6 +18,8 @@ from .integrity import IntegrityMixin
 from .notify import NotifyMixin
 from .payments import PaymentsMixin
 from .queries import QueriesMixin
+from .reports import ReportsMixin
+from .rules import FraudMixin
 from .sandbox import SandboxMixin
 
 
@@ -29,7 +31,9 @@ class PayFlow(
     AdminMixin,
     QueriesMixin,
     SandboxMixin,
+    FraudMixin,  # before IntegrityMixin: its verify() runs the wallet integrity check first
     IntegrityMixin,
+    ReportsMixin,
     NotifyMixin,
     DemoMixin,
 ):
