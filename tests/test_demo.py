@@ -153,3 +153,19 @@ def test_bad_sizes(sandbox, users, transactions):
 def test_zero_transactions_makes_only_people(sandbox):
     summary = sandbox.demo(5, 0)
     assert summary.transactions == 0 and summary.users == 5 and sandbox.verify().ok
+
+
+def test_the_report_summary_is_rebuilt_and_its_triggers_are_back(filled):
+    pf, _, conn = filled
+    triggers = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert {"report_volume_inserted", "report_volume_settled"} <= triggers
+    kept = conn.execute("SELECT quarter, type, currency, count, amount FROM report_volume"
+                        " ORDER BY 1, 2, 3").fetchall()
+    expected = conn.execute(
+        "SELECT CAST(strftime('%s', substr(updated_at, 1, 16)) AS INTEGER) / 900, type, currency, count(*),"
+        " sum(amount) FROM transactions WHERE status = 'SUCCESS' AND NOT (type = 'TRANSFER' AND"
+        " direction = 'CREDIT') GROUP BY 1, 2, 3 ORDER BY 1, 2, 3").fetchall()
+    assert kept and [tuple(r) for r in kept] == [tuple(r) for r in expected]
+    total = conn.execute("SELECT sum(amount) FROM transactions WHERE type = 'DEPOSIT'"
+                         " AND status = 'SUCCESS'").fetchone()[0]
+    assert conn.execute("SELECT sum(amount) FROM report_volume WHERE type = 'DEPOSIT'").fetchone()[0] == total
