@@ -151,3 +151,22 @@ def test_passwords_and_hashes_are_never_printed(bank_cli):
     text = out + err + json.dumps(data)
     assert PASSWORD not in text and NEW_PASSWORD not in text and "argon2" not in text
     assert not any("password" in key for user in data["users"] for key in user)
+
+
+def test_user_add_prompts_twice_without_the_environment(bank_cli, monkeypatch):
+    import getpass
+    import sys
+
+    monkeypatch.delenv("PAYFLOW_NEW_PASSWORD")
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True, raising=False)
+    typed = iter(["first-long-password", "other-long-password"])
+    monkeypatch.setattr(getpass, "getpass", lambda prompt="": next(typed))
+    before = checksum(bank_cli.db)
+    rc, data = bank_cli("user", "add", *ADMIN, "--email", "x@bank.test", "--name", "X")
+    assert rc == 2 and data["error"]["message"] == "The two passwords differ; nothing was changed."
+    assert "x@bank.test" not in str(bank_cli("user", "list", *ADMIN)[1])
+    typed = iter(["same-long-password", "same-long-password"])
+    rc, data = bank_cli("user", "add", *ADMIN, "--email", "x@bank.test", "--name", "X")
+    assert rc == 0 and data["user"]["email"] == "x@bank.test"
+    assert bank_cli("balance", "--as", "x@bank.test", password="same-long-password")[0] == 0
+    assert checksum(bank_cli.db) != before
