@@ -13,6 +13,7 @@ from .admin import AdminMixin
 from .auth import AuthMixin
 from .background_tasks import BackgroundTasksMixin
 from .bulk import BulkMixin
+from .demo import DemoMixin
 from .deposits import DepositsMixin
 from .integrity import IntegrityMixin
 from .notify import NotifyMixin
@@ -38,6 +39,7 @@ class PayFlow(
     SubscriptionsMixin,
     ReportsMixin,
     NotifyMixin,
+    DemoMixin,
 ):
     """The transactional service module.
 
