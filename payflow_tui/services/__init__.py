@@ -8,5 +8,6 @@ from . import errors
 from .base import Movement, Session
 from .errors import PayFlowError
 from .facade import PayFlow
+from .scheduler import ScheduledTask, Scheduler
 
-__all__ = ["PayFlow", "PayFlowError", "Session", "Movement", "errors"]
+__all__ = ["PayFlow", "PayFlowError", "Session", "Movement", "ScheduledTask", "Scheduler", "errors"]

@@ -124,6 +124,19 @@ class QueriesMixin(ServiceBase):
                     raise E.PermissionDenied("A teller looks up account holders' transactions only.")
             return tx_view(row)
 
+    def activity_marker(self) -> tuple:
+        """The newest id of each append-only business record (transactions, journal,
+        audit, outbox). Every change a screen shows writes at least one of them, and
+        scheduler bookkeeping writes none, so screens reload only for real changes.
+        Needs no session and reveals nothing; each lookup is one index seek."""
+        with self._conns_lock:
+            conn = getattr(self, "_poll_conn", None)
+        conn = conn or self._conn()
+        tables = ["transactions", "journal_entries", "audit_log"]
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").fetchone():
+            tables.append("outbox")
+        return tuple(conn.execute(f"SELECT max(rowid) FROM {t}").fetchone()[0] for t in tables)
+
     def data_version(self) -> int:
         """A number that changes whenever any connection commits to the database.
 

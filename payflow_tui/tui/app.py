@@ -39,6 +39,8 @@ class PayFlowApp(App):
                 tooltip="Your details, password and two-factor authentication"),
         Binding("ctrl+n", "notifications", "Notifications", id="notifications",
                 tooltip="What happened to your wallet and account, newest first"),
+        Binding("ctrl+b", "subscriptions", "Subscriptions", id="subscriptions",
+                tooltip="Your subscriptions: renewals, cancel, resume, and the plan catalogue"),
     ]
 
     def __init__(self, pf: PayFlow, *, poll: bool = True, background: bool = False) -> None:
@@ -48,7 +50,8 @@ class PayFlowApp(App):
         self._poll = poll
         self._data_version: int | None = None
         self._background = background
-        self._delivery = None
+        self._stoppers: list[Callable[[], None]] = []  # how to stop each background job
+        self._activity: tuple | None = None
         self._notices = NotificationWatch()
         self.unread = 0
 
@@ -125,7 +128,7 @@ class PayFlowApp(App):
                           + ("  [SANDBOX]" if sandbox else ""))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("profile", "notifications"):
+        if action in ("profile", "notifications", "subscriptions"):
             # Someone's own screens: after login, and not from inside a dialog.
             return self.session is not None and not isinstance(self.screen, ModalScreen)
         return True
@@ -158,6 +161,12 @@ class PayFlowApp(App):
     def _run_from_palette(self, node, action: str) -> None:
         self.call_later(self.run_action, action, node)
 
+    def action_subscriptions(self) -> None:
+        from .screens.my_subscriptions import MySubscriptionsScreen
+
+        if self.session is not None and not isinstance(self.screen, MySubscriptionsScreen):
+            self.push_screen(MySubscriptionsScreen())
+
     def action_help(self) -> None:
         from .widgets.help import HelpDialog
 
@@ -182,7 +191,10 @@ class PayFlowApp(App):
             try:
                 result = fn(*args, **kwargs)
             except (E.SessionExpired, E.AccountLocked, E.AccountDisabled) as exc:
-                if self.session is not None and fn is not self.pf.login:
+                # Only the signed-in person's own lock or expiry ends the session (the
+                # service then drops it); a customer's locked account is just a refusal.
+                own = self.session is not None and not self.pf.session_alive(self.session)
+                if own and fn is not self.pf.login:
                     self.call_from_thread(self.sign_out, exc.message)
                 elif on_error:
                     self.call_from_thread(on_error, exc)
@@ -232,7 +244,14 @@ class PayFlowApp(App):
             self.call_from_thread(self.sign_out, "Your session expired after inactivity. Please log in again.")
             return
         if self._data_version is not None and version != self._data_version:
-            self.call_from_thread(self._data_changed)
+            # Something committed; reload only if it was business, not the scheduler's
+            # own bookkeeping (leases, task state), so tables do not jump every few seconds.
+            activity = self.pf.activity_marker()
+            if activity != self._activity:
+                self._activity = activity
+                self.call_from_thread(self._data_changed)
+        elif self._data_version is None:
+            self._activity = self.pf.activity_marker()
         self._data_version = version
 
     def _data_changed(self) -> None:
@@ -271,30 +290,41 @@ class PayFlowApp(App):
     # -- background work -------------------------------------------------------------------------
 
     def _start_background(self) -> None:
-        """Work that runs while the app is open: for now webhook and email delivery, which
-        the scheduler loop takes over when it lands (one place to change)."""
-        from ..services.worker import WebhookWorker
+        """Periodic work (renewals, integrity checks, webhook and email delivery) runs in
+        the scheduler loop, in a thread of its own so no screen ever waits for it; a
+        lease in the database keeps it to one runner across terminals."""
+        import threading
 
-        self._delivery = WebhookWorker(self.pf).start()
+        from ..services.scheduler_loop import Scheduler
+
+        loop = Scheduler(self.pf)
+        thread = threading.Thread(target=loop.run, name="payflow-scheduler", daemon=True)
+        thread.start()
+        self._scheduler_loop = loop
+
+        def stop() -> None:
+            loop.stop()  # a run in progress ends after its current subscription
+            thread.join(timeout=10)
+
+        self._stoppers.append(stop)
 
     def wake_delivery(self) -> None:
-        """Send what is due now (after a redelivery), not at the worker's next tick."""
-        if self._delivery is not None:
-            self._delivery.wake()
+        """Send what is due soon, not only at the loop's next tick."""
+        loop = getattr(self, "_scheduler_loop", None)
+        if loop is not None and hasattr(loop, "wake"):
+            loop.wake()
 
     def _stop_background(self) -> None:
-        delivery, self._delivery = self._delivery, None
-        if delivery is not None:
-            # A send in flight may take up to its timeout; the thread is a daemon and a
-            # delivery left claimed is retried once its lease lapses.
-            delivery.stop(timeout=2.0)
+        for stop in self._stoppers:
+            stop()
+        self._stoppers.clear()
 
 
 def create_app(db_path: str | Path = "data/payflow.db", *, clock: Clock | None = None,
                pf: PayFlow | None = None, poll: bool = True, background: bool = False) -> PayFlowApp:
     """The app factory the launcher and the tests share.
 
-    ``background`` starts the webhook and email delivery worker with the app (the
-    launcher does; tests drive delivery themselves).
+    ``background`` runs the scheduler inside the app: renewals, integrity checks and
+    webhook and email delivery (the launcher turns it on; tests drive that work themselves).
     """
     return PayFlowApp(pf or PayFlow.open(db_path, clock=clock), poll=poll, background=background)

@@ -10,7 +10,7 @@ import pytest
 
 from tests.fraud_support import advance, bank  # noqa: F401  (the shared bank, step-up out of the way)
 
-from textual.widgets import Input
+from textual.widgets import DataTable, Input
 
 from .conftest import SIZE, settle
 from .fraud_helpers import ALERTS, AUDIT, RULES, open_alerts, open_named, tamper_balance
@@ -37,14 +37,31 @@ def fraud_bank(bank, clock, fixed_references):  # noqa: F811
     return bank
 
 
+async def tables_laid_out(pilot) -> None:
+    """Wait until every table on screen has sized its columns to the rows it was given.
+
+    A table sizes them when it next goes idle; on a busy machine a dialog pushed at once
+    can freeze the screen behind it with columns as wide as their headings only.
+    """
+    for _ in range(100):
+        tables = pilot.app.screen_stack[-1].query(DataTable)
+        behind = pilot.app.screen_stack[-2].query(DataTable) if len(pilot.app.screen_stack) > 1 else []
+        if not any(t._require_update_dimensions for t in [*tables, *behind]):
+            break
+        await pilot.pause()
+    await pilot.wait_for_scheduled_animations()  # and the new widths drawn
+
+
 def steps(session, section_id: str, *keys: str):
     """Sign in, open a section by its id (its key depends on which sections exist), press keys."""
 
     async def run_before(pilot) -> None:
         await sign_in(pilot, session)
         await open_named(pilot, section_id)
+        await tables_laid_out(pilot)
         for key in keys:
             await press(pilot, key)
+            await tables_laid_out(pilot)
         for field in pilot.app.screen.query(Input):
             field.cursor_blink = False
         await settle(pilot)

@@ -33,14 +33,17 @@ class AlertsScreen(PayFlowScreen):
             "first. Unresolved alerts are shown until you choose another status. Enter opens an alert "
             "with its transactions and the freeze, unfreeze and unlock actions. a acknowledges the "
             "selected open alert (you are looking into it); r resolves it with a note. / goes to the "
-            "filters (status, rule, severity), x clears them. The queue refreshes by itself.")
+            "filters (status, rule, severity), x clears them. The queue refreshes by itself. "
+            "R (shift+r) opens the fraud rules, to change what opens alerts.")
     BINDINGS = [
         Binding("a", "acknowledge", "Acknowledge", id="alerts-ack",
                 tooltip="Mark the selected open alert as being looked into"),
         Binding("r", "resolve", "Resolve", id="alerts-resolve",
                 tooltip="Close the selected alert with a note of what was found or done"),
         Binding("slash", "filters", "Filter", id="alerts-filter", tooltip="Go to the filters"),
-        Binding("x", "clear", "Clear filters", id="alerts-clear", tooltip="Show every unresolved alert"),
+        Binding("x", "clear", "Clear", id="alerts-clear", tooltip="Clear the filters: every unresolved alert"),
+        Binding("R", "rules", "Rules", id="alerts-rules",
+                tooltip="The fraud rules: what each watches, thresholds, actions, on or off"),
     ]
 
     def __init__(self) -> None:
@@ -98,6 +101,11 @@ class AlertsScreen(PayFlowScreen):
         for select_id in FILTERS:
             self.query_one(f"#{select_id}", Select).clear()
 
+    def action_rules(self) -> None:
+        from .rules import RulesScreen
+
+        self.app.push_screen(RulesScreen())
+
     def action_back(self) -> None:
         # Escape in a filter returns to the list; Escape there leaves the screen.
         if isinstance(self.focused, Select):
@@ -149,6 +157,6 @@ class AlertsScreen(PayFlowScreen):
 
 
 register_section(Section(
-    "alerts", "Fraud alerts", "Open alerts to acknowledge or resolve; freeze, unfreeze, unlock",
-    ("ADMIN",), AlertsScreen, order=210, group="Monitoring",
+    "alerts", "Fraud alerts", "Alerts to act on: freeze, unfreeze, unlock; R for the rules",
+    ("ADMIN",), AlertsScreen, order=224, group="Monitoring",
 ))
