@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import sqlite3
 from importlib import resources
-from typing import Callable
+from typing import TYPE_CHECKING, Callable
 
-import sqlite_utils
+if TYPE_CHECKING:
+    import sqlite_utils
 
-Migration = Callable[[sqlite_utils.Database], None]
+# sqlite_utils imports pandas and numpy when they are installed (most of a
+# second), so it is imported only when a migration actually has to run.
+Migration = Callable[["sqlite_utils.Database"], None]
 
 
-def run_sql_file(db: sqlite_utils.Database, name: str) -> None:
+def run_sql_file(db: "sqlite_utils.Database", name: str) -> None:
     """Run a packaged .sql file statement by statement (executescript would commit)."""
     text = resources.files("payflow_tui.db").joinpath(name).read_text(encoding="utf-8")
     buffer = ""
@@ -31,7 +34,7 @@ def run_sql_file(db: sqlite_utils.Database, name: str) -> None:
         raise ValueError(f"{name}: trailing incomplete statement")
 
 
-def _core(db: sqlite_utils.Database) -> None:
+def _core(db: "sqlite_utils.Database") -> None:
     run_sql_file(db, "schema_core.sql")
 
 
@@ -61,8 +64,13 @@ def current_version(conn: sqlite3.Connection) -> int:
 def migrate(conn: sqlite3.Connection) -> int:
     """Bring the schema up to date; returns the version reached."""
     _load_feature_migrations()
+    pending = [m for m in MIGRATIONS if m[0] > current_version(conn)]
+    if not pending:
+        return current_version(conn)
+    import sqlite_utils
+
     db = sqlite_utils.Database(conn)
-    for version, _description, fn in MIGRATIONS:
+    for version, _description, fn in pending:
         if current_version(conn) >= version:
             continue
         conn.execute("BEGIN IMMEDIATE")
