@@ -182,6 +182,10 @@ class ServiceBase:
         except AmountError as exc:
             raise E.InvalidAmount(str(exc)) from None
 
+    def amount_limit(self) -> int:
+        """The largest amount one operation may move, in minor units. Anyone may read it."""
+        return int(self._setting(self._conn(), "max_amount_minor"))
+
     def _check_amount(self, conn: sqlite3.Connection, amount: int) -> int:
         if isinstance(amount, bool) or not isinstance(amount, int):
             raise E.InvalidAmount("Amount must be a whole number of kobo.")
@@ -220,9 +224,22 @@ class ServiceBase:
         if wall - live.last_active > idle:
             self.logout(live)
             raise E.SessionExpired("Your session expired after inactivity; log in again.")
-        if touch:
+        if touch and not getattr(self._local, "passive", False):
             live.last_active = wall
             session.last_active = wall
+
+    @contextmanager
+    def passive(self) -> Iterator[None]:
+        """Calls made inside this block (on this thread) are not the user's activity.
+
+        For a screen refreshing itself because the data changed: a terminal left
+        open in a busy branch must still time out.
+        """
+        self._local.passive = True
+        try:
+            yield
+        finally:
+            self._local.passive = False
 
     def session_alive(self, session: Session) -> bool:
         """Whether ``session`` is still valid, without touching its idle timer."""
