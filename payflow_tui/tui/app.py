@@ -40,10 +40,15 @@ class PayFlowApp(App):
         self.session: Session | None = None
         self._poll = poll
         self._data_version: int | None = None
+        # True while screens reload because the data changed: those calls are not activity.
+        self._reloading = False
 
     # -- start-up and navigation -------------------------------------------------------
 
     def on_mount(self) -> None:
+        from .formatting import set_zone
+
+        set_zone(self.pf.timezone_name())
         self.sub_title = "SANDBOX" if self.pf.is_sandbox() else ""
         if self.pf.is_sandbox():
             self.add_class("sandbox")
@@ -51,13 +56,13 @@ class PayFlowApp(App):
             self.set_interval(POLL_SECONDS, self._poll_changes)
         self.show_entry()
 
-    def show_entry(self) -> None:
-        """First-run setup while there is no admin, else the login screen."""
+    def show_entry(self, notice: str | None = None) -> None:
+        """First-run setup while there is no admin, else the login screen (with ``notice``)."""
         from .screens.login import LoginScreen
         from .screens.setup import SetupScreen
 
         self._clear_stack()
-        self.push_screen(LoginScreen() if self.pf.has_admin() else SetupScreen())
+        self.push_screen(LoginScreen(notice=notice) if self.pf.has_admin() else SetupScreen())
 
     def _clear_stack(self) -> None:
         while len(self.screen_stack) > 1:
@@ -77,7 +82,7 @@ class PayFlowApp(App):
             self.pf.logout(self.session)
         self.session = None
         self.sub_title = "SANDBOX" if self.pf.is_sandbox() else ""
-        self.show_entry()
+        self.show_entry(notice)
         if notice:
             self.notify(notice, title="Signed out", severity="warning", timeout=8)
 
@@ -106,17 +111,25 @@ class PayFlowApp(App):
 
     def call_service(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
                      on_error: Callable[[E.PayFlowError], None] | None = None, group: str = "service",
-                     exclusive: bool = False, **kwargs: Any):
+                     exclusive: bool = False, on_finish: Callable[[], None] | None = None, **kwargs: Any):
         """Run ``fn(*args, **kwargs)`` off the UI thread.
 
         ``on_done(result)`` runs on the UI thread. A PayFlowError goes to ``on_error``
         (default: an error toast); an expired session returns to the login screen;
         anything unexpected is logged and shown as a sentence, never a traceback.
+        ``on_finish()`` runs last on the UI thread however the call ended (re-enable
+        a button). A call made while screens reload for changed data does not
+        count as the user's activity.
         """
+        passive = self._reloading
 
         def job() -> None:
             try:
-                result = fn(*args, **kwargs)
+                if passive:
+                    with self.pf.passive():
+                        result = fn(*args, **kwargs)
+                else:
+                    result = fn(*args, **kwargs)
             except (E.SessionExpired, E.AccountLocked, E.AccountDisabled) as exc:
                 if self.session is not None and fn is not self.pf.login:
                     self.call_from_thread(self.sign_out, exc.message)
@@ -132,6 +145,9 @@ class PayFlowApp(App):
             else:
                 if on_done is not None:
                     self.call_from_thread(on_done, result)
+            finally:
+                if on_finish is not None:
+                    self.call_from_thread(on_finish)
 
         return self.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
 
@@ -154,10 +170,14 @@ class PayFlowApp(App):
         self._data_version = version
 
     def _data_changed(self) -> None:
-        for screen in self.screen_stack:
-            reload = getattr(screen, "reload", None)
-            if reload is not None and screen.is_attached:
-                reload()
+        self._reloading = True
+        try:
+            for screen in self.screen_stack:
+                reload = getattr(screen, "reload", None)
+                if reload is not None and screen.is_attached:
+                    reload()
+        finally:
+            self._reloading = False
 
 
 def create_app(db_path: str | Path = "data/payflow.db", *, clock: Clock | None = None,
