@@ -26,7 +26,9 @@ class Section:
 SECTIONS: dict[str, Section] = {}
 
 # Modules that register sections; imported when the menu is first shown.
-SECTION_MODULES: list[str] = []
+SECTION_MODULES: list[str] = [
+    "payflow_tui.tui.screens.user_home",
+]
 
 
 def register_section(section: Section) -> None:
