@@ -86,6 +86,11 @@ class PayFlowApp(App):
         if notice:
             self.notify(notice, title="Signed out", severity="warning", timeout=8)
 
+    def _session_ended(self, session: Session, notice: str) -> None:
+        # Several calls of one screen can fail together: the first one's reason is the one shown.
+        if self.session is session:
+            self.sign_out(notice)
+
     def get_system_commands(self, screen: Screen):
         """The palette offers what the current screen can do now, then the app's own."""
         seen = set()
@@ -122,6 +127,7 @@ class PayFlowApp(App):
         count as the user's activity.
         """
         passive = self._reloading
+        session = self.session
 
         def job() -> None:
             try:
@@ -131,8 +137,8 @@ class PayFlowApp(App):
                 else:
                     result = fn(*args, **kwargs)
             except (E.SessionExpired, E.AccountLocked, E.AccountDisabled) as exc:
-                if self.session is not None and fn is not self.pf.login:
-                    self.call_from_thread(self.sign_out, exc.message)
+                if session is not None and fn is not self.pf.login:
+                    self.call_from_thread(self._session_ended, session, exc.message)
                 elif on_error:
                     self.call_from_thread(on_error, exc)
                 else:
