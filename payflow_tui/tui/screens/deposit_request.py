@@ -30,8 +30,8 @@ class DepositRequestScreen(MoneyFormScreen):
                 f"Status: awaiting teller confirmation\n\n"
                 "Give this reference to a teller with the cash. Your balance changes once the teller "
                 "confirms; you will see it here.")
-        self.app.push_screen(NoticeDialog("Deposit requested", body), lambda _: self._closed())
+        self.app.push_screen(NoticeDialog("Deposit requested", body), lambda _: self._notice_closed())
 
-    def _closed(self) -> None:
+    def _notice_closed(self) -> None:
         if self.is_attached:
             self.app.pop_screen()

@@ -113,7 +113,8 @@ class TransactionTable(Vertical):
         return len(self._cursors)
 
     @property
-    def loading(self) -> bool:
+    def is_loading(self) -> bool:
+        """Whether a page is being fetched."""
         return self._loading
 
     def load(self, loader: Loader | None = None) -> None:
