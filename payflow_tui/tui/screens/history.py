@@ -20,6 +20,7 @@ ANY = ""
 
 
 class HistoryScreen(PayFlowScreen):
+    CSS_PATH = "account.tcss"
     HELP = ("Every transaction of your wallet, newest first, fifty to a page: n or PgDn for older, "
             "p or PgUp for newer; the arrow keys run on across pages. Filter by type and status, by "
             "dates (YYYY-MM-DD, both days included) and by reference (/ jumps to the search; a few "

@@ -31,6 +31,7 @@ def new_key() -> str:
 
 
 class MoneyFormScreen(PayFlowScreen):
+    CSS_PATH = "account.tcss"
     """Subclasses give FORM_TITLE, SUBMIT_LABEL, ``compose_fields`` and ``submit``."""
 
     FORM_TITLE = ""

@@ -22,6 +22,7 @@ RECENT = 15
 
 
 class UserHomeScreen(PayFlowScreen):
+    CSS_PATH = "account.tcss"
     HELP = ("Your wallet: the balance, its state and your latest transactions (Enter shows one in full). "
             "d requests a deposit, w withdraws cash, t sends money to another account holder, "
             "h opens the full history with filters. The screen updates by itself when money arrives.")
