@@ -154,6 +154,13 @@ class TransactionTable(Vertical):
         if generation != self._generation or not self.is_attached:
             return
         self._page = page
+        with self.app.batch_update():  # one repaint for the whole page
+            self._fill(page, keep_cursor)
+        self._cursor_at_end = False
+        self._update_pager(page)
+        self.post_message(self.Loaded(page))
+
+    def _fill(self, page: Page, keep_cursor: bool) -> None:
         table = self.query_one(DataTable)
         previous_row = table.cursor_row
         table.clear()
@@ -177,9 +184,6 @@ class TransactionTable(Vertical):
             else:
                 row = len(page.items) - 1 if self._cursor_at_end else 0
             table.move_cursor(row=row, animate=False)
-        self._cursor_at_end = False
-        self._update_pager(page)
-        self.post_message(self.Loaded(page))
 
     def _update_pager(self, page: Page) -> None:
         number = len(self._cursors)
