@@ -172,3 +172,20 @@ async def test_log_out_returns_to_login(bank, make_app):
         assert app.session is None
         assert not bank.pf.session_alive(session)
         assert "You logged out." in text_of(app, "#login-notice")
+
+
+async def test_f1_explains_the_screen_and_lists_its_keys(bank, make_app):
+    from payflow_tui.tui.widgets.help import HelpDialog
+
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "ada@bank.test")
+        await pilot.press("f1")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpDialog)
+        keys = str(app.screen.query_one(".help-keys").render())
+        for label in ("Deposit", "Withdraw", "Transfer", "History", "Log out"):
+            assert label in keys
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, UserHomeScreen)

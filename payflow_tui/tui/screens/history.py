@@ -21,6 +21,8 @@ ANY = ""
 
 class HistoryScreen(PayFlowScreen):
     CSS_PATH = "account.tcss"
+    # The list has the focus from the start: one footer layout, not two.
+    AUTO_FOCUS = "#history PagedDataTable"
     HELP = ("Every transaction of your wallet, newest first, fifty to a page: n or PgDn for older, "
             "p or PgUp for newer; the arrow keys run on across pages. Filter by type and status, by "
             "dates (YYYY-MM-DD, both days included) and by reference (/ jumps to the search; a few "
@@ -59,9 +61,7 @@ class HistoryScreen(PayFlowScreen):
 
     def on_mount(self) -> None:
         self.query_one("#filter-error").display = False
-        table = self.query_one("#history", TransactionTable)
-        table.load()
-        table.focus_table()
+        self.query_one("#history", TransactionTable).load()
 
     def _load(self, before_id, limit):
         return self.pf.history(self.session, for_email=self.for_email, before_id=before_id, limit=limit,

@@ -92,17 +92,15 @@ class TransactionTable(Vertical):
         self._cursor_at_end = False
 
     def compose(self) -> ComposeResult:
-        yield PagedDataTable(cursor_type="row", zebra_stripes=True)
-        yield Static("", classes="pager")
-
-    def on_mount(self) -> None:
-        table = self.query_one(DataTable)
+        table = PagedDataTable(cursor_type="row", zebra_stripes=True)
         columns = ["When", "Reference", "Type"]
         if self.show_owner:
             columns.append("Account")
         columns += ["Amount", "Status", "Counterparty", "Memo / reason"]
         for name in columns:
             table.add_column(name, key=name)
+        yield table
+        yield Static("", classes="pager")
 
     @property
     def page(self) -> Page | None:
