@@ -104,14 +104,3 @@ def test_every_history_filter_reads_the_wallet_filters_index_only(busy):
             index = "transactions_wallet_filters" if f else "transactions_wallet"
             assert f"COVERING INDEX {index} (wallet_id=?" in plan, (f, plan)
             assert "TEMP B-TREE" not in plan, (f, plan)
-
-
-def test_all_transactions_by_status_or_type_walks_an_index_in_page_order(busy):
-    pf, admin = busy.pf, busy.admin
-    for type_, status in itertools.product(TYPES, STATUSES):
-        if not type_ and not status:
-            continue
-        (plan,) = _plans(pf, lambda: pf.all_transactions(admin, type=type_, status=status))
-        assert "COVERING INDEX transactions_status_filters" in plan or \
-            "COVERING INDEX transactions_type_filters" in plan, (type_, status, plan)
-        assert "TEMP B-TREE" not in plan, (type_, status, plan)

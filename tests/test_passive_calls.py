@@ -8,10 +8,10 @@ from payflow_tui.services import errors as E
 def test_a_passive_read_does_not_count_as_activity(bank, clock):
     pf, ada = bank.pf, bank.ada
     clock.advance(minutes=10)
-    with pf.passive():
+    with pf.unattended():
         assert pf.wallet(ada).balance == 0  # still valid: 10 of 15 minutes
     clock.advance(minutes=6)
-    with pf.passive(), pytest.raises(E.SessionExpired):
+    with pf.unattended(), pytest.raises(E.SessionExpired):
         pf.wallet(ada)
     assert not pf.session_alive(ada)
 
@@ -26,7 +26,7 @@ def test_an_ordinary_call_is_activity(bank, clock):
 
 def test_passive_ends_with_its_block(bank, clock):
     pf, ada = bank.pf, bank.ada
-    with pytest.raises(RuntimeError), pf.passive():
+    with pytest.raises(RuntimeError), pf.unattended():
         raise RuntimeError("a failing refresh")
     clock.advance(minutes=10)
     pf.wallet(ada)  # not passive any more: this touches the session

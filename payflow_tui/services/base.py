@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from argon2 import PasswordHasher
 
@@ -105,14 +105,14 @@ class ServiceBase:
         try:
             yield conn
         except CommittedRefusal as refusal:
-            conn.execute("COMMIT")
+            _commit(conn)
             raise refusal.error from None
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
         else:
-            conn.execute("COMMIT")
+            _commit(conn)
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -224,22 +224,25 @@ class ServiceBase:
         if wall - live.last_active > idle:
             self.logout(live)
             raise E.SessionExpired("Your session expired after inactivity; log in again.")
-        if touch and not getattr(self._local, "passive", False):
+        if touch and not getattr(self._local, "unattended", False):
             live.last_active = wall
             session.last_active = wall
 
     @contextmanager
-    def passive(self) -> Iterator[None]:
-        """Calls made inside this block (on this thread) are not the user's activity.
+    def unattended(self) -> Iterator[None]:
+        """Calls made inside (on this thread) do not count as activity.
 
-        For a screen refreshing itself because the data changed: a terminal left
-        open in a busy branch must still time out.
+        Anyone may use it; it grants nothing (sessions are still checked and
+        still expire). For screens that reload by themselves when the data
+        changes: a busy bank changes data all the time, and that must not keep
+        an idle session alive.
         """
-        self._local.passive = True
+        previous = getattr(self._local, "unattended", False)
+        self._local.unattended = True
         try:
             yield
         finally:
-            self._local.passive = False
+            self._local.unattended = previous
 
     def session_alive(self, session: Session) -> bool:
         """Whether ``session`` is still valid, without touching its idle timer."""
@@ -264,11 +267,9 @@ class ServiceBase:
         if user["status"] == "DISABLED":
             self.logout(session)
             raise E.AccountDisabled("Your account is disabled; contact an administrator.")
-        if user["status"] == "LOCKED":
-            until = user["locked_until"]
-            if until is None or from_iso(until) > self._now(conn):
-                self.logout(session)
-                raise E.AccountLocked("Your account is locked; contact an administrator.")
+        if self._locked(conn, user):
+            self.logout(session)
+            raise E.AccountLocked("Your account is locked; contact an administrator.")
         if roles and user["role"] not in roles:
             raise E.PermissionDenied(
                 f"Your role ({user['role'].lower()}) may not do this; it needs "
@@ -277,6 +278,14 @@ class ServiceBase:
         return user
 
     # -- users and wallets ---------------------------------------------------------------
+
+    def _locked(self, conn: sqlite3.Connection, user: sqlite3.Row) -> bool:
+        """Whether ``user`` is locked now: a lockout with an end lifts by itself at
+        that time, even before the next login writes the status back to ACTIVE."""
+        if user["status"] != "LOCKED":
+            return False
+        until = user["locked_until"]
+        return until is None or from_iso(until) > self._now(conn)
 
     def _user_by_email(self, conn: sqlite3.Connection, email: str) -> sqlite3.Row | None:
         return conn.execute("SELECT * FROM users WHERE email = ?", ((email or "").strip(),)).fetchone()
@@ -325,13 +334,23 @@ class ServiceBase:
         """Record a wallet event in the outbox (inside the caller's transaction)."""
 
     def _rules_before(self, conn: sqlite3.Connection, movement: "Movement") -> None:
-        """Blocking fraud rules: may record a refusal and raise ``CommittedRefusal``."""
+        """Blocking fraud rules: may record a refusal (``movement.refuse``) and raise
+        ``CommittedRefusal``."""
 
     def _rules_after(self, conn: sqlite3.Connection, movement: "Movement") -> None:
         """Alerting fraud rules, after a movement succeeded or was refused."""
 
     def _after_deposit_confirmed(self, conn: sqlite3.Connection, wallet_id: int) -> None:
         """Called inside the confirming transaction (suspended subscriptions retry here)."""
+
+    def _check_step_up(self, conn: sqlite3.Connection, actor: sqlite3.Row, movement: "Movement",
+                       otp: str | None, *, memo: str | None = None) -> None:
+        """Step-up authentication for a withdrawal or transfer: may raise, or record
+        a FAILED movement and raise ``CommittedRefusal``."""
+
+    def _check_login_second_factor(self, conn: sqlite3.Connection, user: sqlite3.Row,
+                                   otp: str | None) -> None:
+        """A second factor at login, after the password was accepted: may raise."""
 
 
 @dataclass
@@ -347,6 +366,45 @@ class Movement:
     status: str = "PENDING"
     counterparty_wallet_id: int | None = None
     transaction_ids: list[int] = field(default_factory=list)
+    # Set by the operation: records this movement as refused exactly as the
+    # operation records its own refusals (FAILED row, idempotency record,
+    # alerting rules), then raises CommittedRefusal. Blocking rules call it.
+    refuse: Callable[[E.PayFlowError], None] | None = field(default=None, repr=False, compare=False)
+
+
+def _commit(conn: sqlite3.Connection) -> None:
+    """COMMIT, or roll back if the commit itself fails (a deferred constraint, a full
+    disk): a failed COMMIT leaves the transaction open, holding the write lock
+    against every other terminal and refusing this connection's next BEGIN."""
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def check_limit(limit: int) -> int:
+    """A page size: a whole number from 1 to 10000 (SQLite reads a negative LIMIT as none)."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000:
+        raise E.InvalidInput("Limit must be a whole number from 1 to 10000.")
+    return limit
+
+
+def check_cursor(cursor: int | None) -> int | None:
+    """A page cursor: None, or the id a previous page gave (SQLite would compare text
+    with ids without complaint and return the wrong page)."""
+    if cursor is None:
+        return None
+    if isinstance(cursor, bool) or not isinstance(cursor, int) or cursor < 0:
+        raise E.InvalidInput("A page cursor must be a whole number from an earlier page.")
+    return cursor
+
+
+def check_date(value: datetime | None, name: str) -> datetime | None:
+    if value is not None and not isinstance(value, datetime):
+        raise E.InvalidInput(f"{name} must be a date and time, not {type(value).__name__}.")
+    return value
 
 
 def utc(dt: datetime) -> datetime:

@@ -132,7 +132,7 @@ class PayFlowApp(App):
         def job() -> None:
             try:
                 if passive:
-                    with self.pf.passive():
+                    with self.pf.unattended():
                         result = fn(*args, **kwargs)
                 else:
                     result = fn(*args, **kwargs)

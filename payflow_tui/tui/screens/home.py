@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -21,9 +22,15 @@ def home_screen_for(session: Session) -> Screen:
     return StaffMenuScreen()
 
 
+# Keys that open a section: 1-9, then letters (not l, which reads like 1), so a long menu
+# still has one key per entry.
+SHORTCUTS = "123456789abcdefghijkmnopqrstuvwxyz"
+
+
 class StaffMenuScreen(PayFlowScreen):
-    HELP = ("The staff menu. Choose a section with the arrow keys and Enter, or press its number. "
-            "Escape in a section comes back here. Ctrl+L logs out.")
+    CSS_PATH = "staff.tcss"
+    HELP = ("The staff menu, grouped by kind of work. Choose a section with the arrow keys and Enter, "
+            "or press the key shown before it. Escape in a section comes back here. Ctrl+L logs out.")
     CAN_GO_BACK = False
     BINDINGS = [
         Binding("ctrl+l", "logout", "Log out", id="logout", tooltip="End this session"),
@@ -33,23 +40,37 @@ class StaffMenuScreen(PayFlowScreen):
         yield Header()
         role = self.session.role
         yield Label(f"{role.title()} menu — choose a section", classes="screen-title")
-        self._sections = sections_for(role)
-        yield OptionList(
-            *[Option(f"{i}. {s.title}  — {s.description}", id=s.id)
-              for i, s in enumerate(self._sections, start=1)],
-            id="menu",
-        )
+        self._sections = sections_for(role, self.pf)
+        self._keys = {SHORTCUTS[i]: s.id for i, s in enumerate(self._sections[:len(SHORTCUTS)])}
+        yield OptionList(*self._options(), id="menu")
         yield Footer()
 
+    def _options(self) -> list[Option]:
+        width = max((len(s.title) for s in self._sections), default=0)
+        keys = {section_id: key for key, section_id in self._keys.items()}
+        options: list[Option] = []
+        group = None
+        for section in self._sections:
+            if section.group != group:
+                group = section.group
+                options.append(Option(Text(group, style="bold"), disabled=True))
+            prompt = Text.assemble(
+                (f" {keys.get(section.id, ' ')}  ", "bold"), section.title.ljust(width) + "  ",
+                (section.description, "dim"),
+            )
+            options.append(Option(prompt, id=section.id))
+        return options
+
     def on_mount(self) -> None:
-        self.query_one("#menu", OptionList).focus()
+        menu = self.query_one("#menu", OptionList)
+        menu.focus()
+        menu.action_first()
 
     def on_key(self, event) -> None:
-        if event.character and event.character.isdigit() and event.character != "0":
-            index = int(event.character) - 1
-            if index < len(self._sections):
-                event.stop()
-                self._open(self._sections[index].id)
+        section_id = self._keys.get(event.character or "")
+        if section_id is not None:
+            event.stop()
+            self._open(section_id)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self._open(event.option.id)
@@ -60,4 +81,3 @@ class StaffMenuScreen(PayFlowScreen):
 
     def action_logout(self) -> None:
         self.payflow_app.sign_out("You logged out.")
-
