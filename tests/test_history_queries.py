@@ -44,7 +44,7 @@ def busy(bank, clock):
     bank.pf.transfer(bank.bola, "ada@bank.test", 5_000)
     bank.pf.request_deposit(bank.ada, 7_000)
     with pytest.raises(E.InsufficientFunds):
-        bank.pf.transfer(bank.ada, "bola@bank.test", 10_000_000)
+        bank.pf.transfer(bank.ada, "bola@bank.test", 1_000_000)  # below the step-up threshold
     return bank
 
 

@@ -184,3 +184,41 @@ async def test_the_amount_problem_shows_beside_the_field_as_typed(bank, make_app
         await settle(pilot)
         assert isinstance(app.screen, TransferScreen)  # balance ₦0.00: refused before any dialog
         assert "Insufficient funds" in text_of(app, "#form-error")
+
+
+async def test_a_large_transfer_asks_for_the_two_factor_code(bank, make_app, clock):
+    from payflow_tui.services import totp
+    from payflow_tui.tui.widgets.dialogs import InputDialog
+
+    enrolment = bank.pf.begin_2fa_enrolment(bank.ada)
+    bank.pf.confirm_2fa_enrolment(bank.ada, totp.code_at(enrolment.secret, clock()))
+    clock.advance(seconds=30)
+    bank.fund(bank.ada, 10_000_000)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_transfer(pilot, "bola@bank.test", "60,000")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")  # confirm the transfer
+        await settle(pilot)
+        assert isinstance(app.screen, InputDialog)
+        assert "₦50,000.00 or more needs the current code" in str(app.screen.query_one(".dialog-body").render())
+        await type_text(pilot, totp.code_at(enrolment.secret, clock()))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, UserHomeScreen)
+    assert bank.pf.balance(bank.bola) == 6_000_000
+
+
+async def test_a_large_transfer_without_two_factor_says_how_to_enrol(bank, make_app):
+    bank.fund(bank.ada, 10_000_000)
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await open_transfer(pilot, "bola@bank.test", "60,000")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, TransferScreen)
+        assert "needs a two-factor code" in text_of(app, "#form-error")
+    assert bank.pf.balance(bank.bola) == 0

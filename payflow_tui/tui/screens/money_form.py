@@ -22,6 +22,7 @@ from ...money import format_amount
 from ...services import errors as E
 from ..base import PayFlowScreen
 from ..widgets.amount_input import AmountInput
+from ..widgets.dialogs import InputDialog
 
 MAX_MEMO = 140
 
@@ -37,6 +38,8 @@ class MoneyFormScreen(PayFlowScreen):
     FORM_TITLE = ""
     SUBMIT_LABEL = "Submit"
     SHOW_BALANCE = True
+    # Transfers and withdrawals at or above the bank's threshold need a two-factor code.
+    STEP_UP = False
     BINDINGS = [
         Binding("ctrl+s", "submit", "Submit", id="form-submit", tooltip="Check the form and go ahead"),
     ]
@@ -47,6 +50,7 @@ class MoneyFormScreen(PayFlowScreen):
         self._key_params: tuple | None = None
         self.busy = False
         self.wallet = None
+        self.two_factor: dict | None = None
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -80,7 +84,12 @@ class MoneyFormScreen(PayFlowScreen):
         self.query_one("#form-balance", Static).display = self.SHOW_BALANCE
         self.query(Input).first().focus()
         self.call(self.pf.amount_limit, on_done=self.query_one(AmountInput).set_max)
+        if self.STEP_UP:
+            self.call(self.pf.two_factor_status, self.session, on_done=self._set_two_factor)
         self.reload()
+
+    def _set_two_factor(self, status: dict) -> None:
+        self.two_factor = status
 
     def reload(self) -> None:
         if self.SHOW_BALANCE:
@@ -152,6 +161,29 @@ class MoneyFormScreen(PayFlowScreen):
         """The service has answered this submission: the next one gets a new key."""
         self._key = new_key()
         self._key_params = None
+
+    def with_code(self, amount: int, what: str, go) -> None:
+        """Call ``go(otp)``: with the user's two-factor code when this amount needs one.
+
+        Without an enrolment the service's refusal says how to enrol; cancelling
+        the code dialog sends nothing.
+        """
+        status = self.two_factor
+        if not status or not status["enrolled"] or amount < status["step_up_threshold"]:
+            go(None)
+            return
+        limit = format_amount(status["step_up_threshold"])
+        dialog = InputDialog("Two-factor code", f"A {what} of {limit} or more needs the current code"
+                             " from your authenticator app.", placeholder="6 digits",
+                             confirm_label="Send")
+
+        def entered(code: str | None) -> None:
+            if code is None:
+                self.set_busy(False)
+            else:
+                go(code)
+
+        self.app.push_screen(dialog, entered)
 
     def send(self, fn, *args, params: tuple, on_done, **kwargs) -> None:
         """Call ``fn`` with this submission's key; the form stays busy until it ends."""
