@@ -37,8 +37,9 @@ async def test_twelve_sections_fit_at_80x24_one_line_each(bank, make_app, later_
         menu = app.screen
         assert isinstance(menu, StaffMenuScreen)
         options = menu.query_one("#menu", OptionList)
-        assert len(menu._sections) == 11  # the sandbox clock is hidden on a real ledger
-        assert options.option_count == 11 + 4  # and four group headings
+        # The sandbox clock is hidden on a real ledger; the staff's own wallet comes last.
+        assert len(menu._sections) == 12
+        assert options.option_count == 12 + 5  # and five group headings
         assert options.virtual_size.height <= options.scrollable_content_region.height  # no scrolling
         assert options.get_option_at_index(0).disabled  # a heading is not an entry
         assert options.highlighted == 1  # the cursor starts on the first entry

@@ -126,5 +126,6 @@ class UserHomeScreen(PayFlowScreen):
         self.payflow_app.sign_out("You logged out.")
 
 
-register_section(Section("my-wallet", "My wallet", "your own balance, transfers and history",
-                         ("ADMIN", "TELLER"), lambda: UserHomeScreen(as_section=True), order=90))
+register_section(Section("my-wallet", "My wallet", "Your own balance, transfers and history",
+                         ("ADMIN", "TELLER"), lambda: UserHomeScreen(as_section=True), order=300,
+                         group="Own account"))
