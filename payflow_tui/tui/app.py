@@ -11,12 +11,13 @@ from pathlib import Path
 from typing import Any, Callable
 
 from textual.app import App, SystemCommand
-from textual.screen import Screen
 from textual.binding import Binding
+from textual.screen import ModalScreen, Screen
 
 from ..clock import Clock
 from ..services import PayFlow, Session
 from ..services import errors as E
+from .notices import Notices, NotificationWatch
 
 log = logging.getLogger("payflow.tui")
 
@@ -32,14 +33,22 @@ class PayFlowApp(App):
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", id="quit", tooltip="Leave PayFlow", priority=True),
         Binding("f1", "help", "Help", id="help", tooltip="What this screen does and its keys"),
+        Binding("ctrl+o", "profile", "Profile", id="profile",
+                tooltip="Your details, password and two-factor authentication"),
+        Binding("ctrl+n", "notifications", "Notifications", id="notifications",
+                tooltip="What happened to your wallet and account, newest first"),
     ]
 
-    def __init__(self, pf: PayFlow, *, poll: bool = True) -> None:
+    def __init__(self, pf: PayFlow, *, poll: bool = True, background: bool = False) -> None:
         super().__init__()
         self.pf = pf
         self.session: Session | None = None
         self._poll = poll
         self._data_version: int | None = None
+        self._background = background
+        self._delivery = None
+        self._notices = NotificationWatch()
+        self.unread = 0
         # True while screens reload because the data changed: those calls are not activity.
         self._reloading = False
 
@@ -54,7 +63,12 @@ class PayFlowApp(App):
             self.add_class("sandbox")
         if self._poll:
             self.set_interval(POLL_SECONDS, self._poll_changes)
+        if self._background:
+            self._start_background()
         self.show_entry()
+
+    def on_unmount(self) -> None:
+        self._stop_background()
 
     def show_entry(self, notice: str | None = None) -> None:
         """First-run setup while there is no admin, else the login screen (with ``notice``)."""
@@ -72,16 +86,19 @@ class PayFlowApp(App):
         from .screens.home import home_screen_for
 
         self.session = session
-        sandbox = "  [SANDBOX]" if self.pf.is_sandbox() else ""
-        self.sub_title = f"{session.name} · {session.role.title()}{sandbox}"
+        self.unread = 0
+        self._show_who()
         self._clear_stack()
         self.push_screen(home_screen_for(session))
+        self.check_notifications()
 
     def sign_out(self, notice: str | None = None) -> None:
         if self.session is not None:
             self.pf.logout(self.session)
         self.session = None
-        self.sub_title = "SANDBOX" if self.pf.is_sandbox() else ""
+        self.unread = 0
+        self._notices.forget()
+        self._show_who()
         self.show_entry(notice)
         if notice:
             self.notify(notice, title="Signed out", severity="warning", timeout=8)
@@ -90,6 +107,34 @@ class PayFlowApp(App):
         # Several calls of one screen can fail together: the first one's reason is the one shown.
         if self.session is session:
             self.sign_out(notice)
+
+    def _show_who(self) -> None:
+        """The header's sub-title: who is signed in, unread notifications, SANDBOX."""
+        sandbox = self.pf.is_sandbox()
+        if self.session is None:
+            self.sub_title = "SANDBOX" if sandbox else ""
+            return
+        unread = f" · {self.unread} unread" if self.unread else ""
+        self.sub_title = (f"{self.session.name} · {self.session.role.title()}{unread}"
+                          + ("  [SANDBOX]" if sandbox else ""))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in ("profile", "notifications"):
+            # Someone's own screens: after login, and not from inside a dialog.
+            return self.session is not None and not isinstance(self.screen, ModalScreen)
+        return True
+
+    def action_profile(self) -> None:
+        from .screens.profile import ProfileScreen
+
+        if self.session is not None and not isinstance(self.screen, ProfileScreen):
+            self.push_screen(ProfileScreen())
+
+    def action_notifications(self) -> None:
+        from .screens.notifications import NotificationsScreen
+
+        if self.session is not None and not isinstance(self.screen, NotificationsScreen):
+            self.push_screen(NotificationsScreen())
 
     def get_system_commands(self, screen: Screen):
         """The palette offers what the current screen can do now, then the app's own."""
@@ -122,14 +167,19 @@ class PayFlowApp(App):
         ``on_done(result)`` runs on the UI thread. A PayFlowError goes to ``on_error``
         (default: an error toast); an expired session returns to the login screen;
         anything unexpected is logged and shown as a sentence, never a traceback.
-        ``on_finish()`` runs last on the UI thread however the call ended (re-enable
-        a button). A call made while screens reload for changed data does not
-        count as the user's activity.
+        When ``fn`` takes an ``otp`` and refuses for want of a two-factor code (or a
+        wrong one), the user is asked for the code and the same call runs again with it.
+        ``on_finish()`` runs last on the UI thread however the call ended, after the
+        retry when a code was asked for (re-enable a button). A call made while
+        screens reload for changed data does not count as the user's activity.
         """
+        from .widgets.otp_prompt import wants_code
+
         passive = self._reloading
         session = self.session
 
         def job() -> None:
+            finish = on_finish
             try:
                 if passive:
                     with self.pf.unattended():
@@ -144,7 +194,13 @@ class PayFlowApp(App):
                 else:
                     self.call_from_thread(self.show_error, exc.message)
             except E.PayFlowError as exc:
-                self.call_from_thread(on_error or (lambda e: self.show_error(e.message)), exc)
+                if wants_code(fn, exc):
+                    retry = dict(on_done=on_done, on_error=on_error, group=group, exclusive=exclusive,
+                                 on_finish=on_finish)
+                    finish = None  # the retry, or the cancelled prompt, finishes the call
+                    self.call_from_thread(self._ask_code, exc, fn, args, kwargs, retry)
+                else:
+                    self.call_from_thread(on_error or (lambda e: self.show_error(e.message)), exc)
             except Exception as exc:  # a bug: keep the app alive and say so plainly
                 log.exception("service call failed")
                 self.call_from_thread(self.show_error, f"Something went wrong: {exc}. Please try again.")
@@ -152,10 +208,26 @@ class PayFlowApp(App):
                 if on_done is not None:
                     self.call_from_thread(on_done, result)
             finally:
-                if on_finish is not None:
-                    self.call_from_thread(on_finish)
+                if finish is not None:
+                    self.call_from_thread(finish)
 
         return self.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
+
+    def _ask_code(self, exc: E.PayFlowError, fn: Callable[..., Any], args: tuple, kwargs: dict,
+                  retry: dict) -> None:
+        from .widgets.otp_prompt import OtpDialog, accepts_recovery, with_code
+
+        def answered(code: str | None) -> None:
+            if code is None:
+                cancelled = E.OtpRequired("Cancelled: without a two-factor code nothing was done.")
+                (retry["on_error"] or (lambda e: self.show_error(e.message)))(cancelled)
+                if retry["on_finish"] is not None:
+                    retry["on_finish"]()
+                return
+            again_args, again_kwargs = with_code(fn, args, kwargs, code)
+            self.call_service(fn, *again_args, **retry, **again_kwargs)
+
+        self.push_screen(OtpDialog(exc.message, recovery=accepts_recovery(fn)), answered)
 
     def show_error(self, message: str) -> None:
         self.notify(message, title="Not done", severity="error", timeout=8)
@@ -182,11 +254,62 @@ class PayFlowApp(App):
                 reload = getattr(screen, "reload", None)
                 if reload is not None and screen.is_attached:
                     reload()
+            self.check_notifications()
         finally:
             self._reloading = False
+        self.wake_delivery()  # new events go out now, not at the worker's next tick
+
+    # -- notifications --------------------------------------------------------------------------
+
+    def check_notifications(self) -> None:
+        """Look for the signed-in user's new notifications: toast them, count the unread."""
+        session = self.session
+        if session is None:
+            return
+        self.call_service(self._notices.look, self.pf, session,
+                          on_done=lambda found: self._show_notices(session, found),
+                          on_error=lambda exc: log.warning("notifications: %s", exc.message),
+                          group="notices")
+
+    def _show_notices(self, session: Session, found: Notices) -> None:
+        if session is not self.session:
+            return  # signed out (or in as someone else) meanwhile
+        for notice in reversed(found.new):  # oldest first: the newest ends up nearest the eye
+            self.notify(notice.text, title="Notification", timeout=10)
+        if found.more or found.flood:
+            more = f"{found.more}{'+' if found.flood else ''}"
+            self.notify(f"…and {more} more. Ctrl+N shows them all.", title="Notifications", timeout=10)
+        if found.unread != self.unread:
+            self.unread = found.unread
+            self._show_who()
+
+    # -- background work -------------------------------------------------------------------------
+
+    def _start_background(self) -> None:
+        """Work that runs while the app is open: for now webhook and email delivery, which
+        the scheduler loop takes over when it lands (one place to change)."""
+        from ..services.worker import WebhookWorker
+
+        self._delivery = WebhookWorker(self.pf).start()
+
+    def wake_delivery(self) -> None:
+        """Send what is due now (after a redelivery), not at the worker's next tick."""
+        if self._delivery is not None:
+            self._delivery.wake()
+
+    def _stop_background(self) -> None:
+        delivery, self._delivery = self._delivery, None
+        if delivery is not None:
+            # A send in flight may take up to its timeout; the thread is a daemon and a
+            # delivery left claimed is retried once its lease lapses.
+            delivery.stop(timeout=2.0)
 
 
 def create_app(db_path: str | Path = "data/payflow.db", *, clock: Clock | None = None,
-               pf: PayFlow | None = None, poll: bool = True) -> PayFlowApp:
-    """The app factory the launcher and the tests share."""
-    return PayFlowApp(pf or PayFlow.open(db_path, clock=clock), poll=poll)
+               pf: PayFlow | None = None, poll: bool = True, background: bool = False) -> PayFlowApp:
+    """The app factory the launcher and the tests share.
+
+    ``background`` starts the webhook and email delivery worker with the app (the
+    launcher does; tests drive delivery themselves).
+    """
+    return PayFlowApp(pf or PayFlow.open(db_path, clock=clock), poll=poll, background=background)

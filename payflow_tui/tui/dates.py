@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
+
+from ..services.errors import InvalidInput
+from ..services.periods import MAX_DAYS, parse_day as service_day
 
 
 class DateError(ValueError):
@@ -57,3 +61,32 @@ def duration_text(seconds: int) -> str:
     parts = [f"{n} {unit}{'s' if n != 1 else ''}"
              for n, unit in ((days, "day"), (hours, "hour"), (minutes, "minute")) if n]
     return " ".join(parts) or "none"
+
+
+
+# Between the two days of a typed range: an arrow, "->", "..", "to", or spaces.
+_RANGE_SEPARATOR = re.compile(r"\s*(?:→|->|\.\.|\bto\b)\s*|\s+")
+RANGE_EXAMPLE = "2026-01-01 → 2026-01-31"
+
+
+def parse_range(text: str) -> tuple[date, date]:
+    """A typed range of local days, both included, as (first day, the day after the last).
+
+    One day alone is that day. Days are checked with the parser the reports
+    service uses, so what is accepted here is what the service accepts.
+    """
+    parts = _RANGE_SEPARATOR.split((text or "").strip())
+    if not parts[0] or len(parts) > 2:
+        raise DateError(f"Type a range such as {RANGE_EXAMPLE}.")
+    if len(parts) == 2 and not parts[1]:
+        raise DateError(f"Type the last day too, as in {RANGE_EXAMPLE}.")
+    try:
+        first = service_day(parts[0], "Start date")
+        last = service_day(parts[-1], "End date")
+    except InvalidInput as exc:
+        raise DateError(exc.message) from None
+    if last < first:
+        raise DateError("The end date is before the start date.")
+    if (last - first).days + 1 > MAX_DAYS:
+        raise DateError(f"A range may span at most {MAX_DAYS} days; choose a shorter one.")
+    return first, last + timedelta(days=1)

@@ -43,6 +43,9 @@ SECTION_MODULES: list[str] = [
     "payflow_tui.tui.screens.audit_log",
     "payflow_tui.tui.screens.settings",
     "payflow_tui.tui.screens.sandbox_clock",
+    "payflow_tui.tui.screens.reports",
+    "payflow_tui.tui.screens.webhooks",
+    "payflow_tui.tui.screens.profile",
     "payflow_tui.tui.screens.user_home",
 ]
 

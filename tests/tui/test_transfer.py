@@ -188,7 +188,7 @@ async def test_the_amount_problem_shows_beside_the_field_as_typed(bank, make_app
 
 async def test_a_large_transfer_asks_for_the_two_factor_code(bank, make_app, clock):
     from payflow_tui.services import totp
-    from payflow_tui.tui.widgets.dialogs import InputDialog
+    from payflow_tui.tui.widgets.otp_prompt import OtpDialog
 
     enrolment = bank.pf.begin_2fa_enrolment(bank.ada)
     bank.pf.confirm_2fa_enrolment(bank.ada, totp.code_at(enrolment.secret, clock()))
@@ -201,8 +201,9 @@ async def test_a_large_transfer_asks_for_the_two_factor_code(bank, make_app, clo
         await settle(pilot)
         await pilot.press("enter")  # confirm the transfer
         await settle(pilot)
-        assert isinstance(app.screen, InputDialog)
+        assert isinstance(app.screen, OtpDialog)
         assert "₦50,000.00 or more needs the current code" in str(app.screen.query_one(".dialog-body").render())
+        assert app.screen_stack[-2].busy  # the form waits for the code
         await type_text(pilot, totp.code_at(enrolment.secret, clock()))
         await pilot.press("enter")
         await settle(pilot)

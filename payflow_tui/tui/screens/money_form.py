@@ -22,7 +22,6 @@ from ...money import format_amount
 from ...services import errors as E
 from ..base import PayFlowScreen
 from ..widgets.amount_input import AmountInput
-from ..widgets.dialogs import InputDialog
 
 MAX_MEMO = 140
 
@@ -38,8 +37,6 @@ class MoneyFormScreen(PayFlowScreen):
     FORM_TITLE = ""
     SUBMIT_LABEL = "Submit"
     SHOW_BALANCE = True
-    # Transfers and withdrawals at or above the bank's threshold need a two-factor code.
-    STEP_UP = False
     BINDINGS = [
         Binding("ctrl+s", "submit", "Submit", id="form-submit", tooltip="Check the form and go ahead"),
     ]
@@ -50,7 +47,6 @@ class MoneyFormScreen(PayFlowScreen):
         self._key_params: tuple | None = None
         self.busy = False
         self.wallet = None
-        self.two_factor: dict | None = None
 
     # -- layout ----------------------------------------------------------------------------
 
@@ -84,12 +80,7 @@ class MoneyFormScreen(PayFlowScreen):
         self.query_one("#form-balance", Static).display = self.SHOW_BALANCE
         self.query(Input).first().focus()
         self.call(self.pf.amount_limit, on_done=self.query_one(AmountInput).set_max)
-        if self.STEP_UP:
-            self.call(self.pf.two_factor_status, self.session, on_done=self._set_two_factor)
         self.reload()
-
-    def _set_two_factor(self, status: dict) -> None:
-        self.two_factor = status
 
     def reload(self) -> None:
         if self.SHOW_BALANCE:
@@ -162,31 +153,12 @@ class MoneyFormScreen(PayFlowScreen):
         self._key = new_key()
         self._key_params = None
 
-    def with_code(self, amount: int, what: str, go) -> None:
-        """Call ``go(otp)``: with the user's two-factor code when this amount needs one.
-
-        Without an enrolment the service's refusal says how to enrol; cancelling
-        the code dialog sends nothing.
-        """
-        status = self.two_factor
-        if not status or not status["enrolled"] or amount < status["step_up_threshold"]:
-            go(None)
-            return
-        limit = format_amount(status["step_up_threshold"])
-        dialog = InputDialog("Two-factor code", f"A {what} of {limit} or more needs the current code"
-                             " from your authenticator app.", placeholder="6 digits",
-                             confirm_label="Send")
-
-        def entered(code: str | None) -> None:
-            if code is None:
-                self.set_busy(False)
-            else:
-                go(code)
-
-        self.app.push_screen(dialog, entered)
-
     def send(self, fn, *args, params: tuple, on_done, **kwargs) -> None:
-        """Call ``fn`` with this submission's key; the form stays busy until it ends."""
+        """Call ``fn`` with this submission's key; the form stays busy until it ends.
+
+        A transfer or withdrawal that needs a two-factor code has the app ask for
+        it and repeat this very call (same key), so the form does nothing more.
+        """
         self.set_busy(True)
         key = self.submission_key(params)
 

@@ -16,7 +16,6 @@ class TransferScreen(MoneyFormScreen):
             "The confirmation shows the recipient's name: check it before you send. Escape goes back.")
     FORM_TITLE = "Transfer to another account"
     SUBMIT_LABEL = "Review"
-    STEP_UP = True
 
     def __init__(self) -> None:
         super().__init__()
@@ -66,10 +65,8 @@ class TransferScreen(MoneyFormScreen):
         if not ok:
             self.set_busy(False)
             return
-        # The code is not part of the submission: a retry with a fresh code keeps the key.
-        self.with_code(amount, "transfer", lambda otp: self.send(
-            self.pf.transfer, self.session, email, amount, memo=memo, otp=otp,
-            params=(email.lower(), amount, memo), on_done=self._sent))
+        self.send(self.pf.transfer, self.session, email, amount, memo=memo,
+                  params=(email.lower(), amount, memo), on_done=self._sent)
 
     def _sent(self, result) -> None:
         self.app.notify(f"Sent {format_amount(result.amount, result.currency)} to {result.credit.owner_name}."

@@ -127,5 +127,4 @@ class UserHomeScreen(PayFlowScreen):
 
 
 register_section(Section("my-wallet", "My wallet", "Your own balance, transfers and history",
-                         ("ADMIN", "TELLER"), lambda: UserHomeScreen(as_section=True), order=300,
-                         group="Own account"))
+                         ("ADMIN", "TELLER"), lambda: UserHomeScreen(as_section=True), order=910, group="You"))

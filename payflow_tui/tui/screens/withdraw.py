@@ -14,7 +14,6 @@ class WithdrawScreen(MoneyFormScreen):
             "field asks you to confirm. Escape goes back.")
     FORM_TITLE = "Withdraw cash"
     SUBMIT_LABEL = "Review"
-    STEP_UP = True
 
     def compose_fields(self) -> ComposeResult:
         yield from self.compose_amount()
@@ -41,9 +40,8 @@ class WithdrawScreen(MoneyFormScreen):
         if not ok:
             self.set_busy(False)
             return
-        self.with_code(amount, "withdrawal", lambda otp: self.send(
-            self.pf.withdraw, self.session, amount, memo=memo, otp=otp, params=(amount, memo),
-            on_done=self._withdrawn))
+        self.send(self.pf.withdraw, self.session, amount, memo=memo, params=(amount, memo),
+                  on_done=self._withdrawn)
 
     def _withdrawn(self, tx) -> None:
         self.app.notify(f"Withdrew {tx.display_amount}. Reference {tx.reference}.",
