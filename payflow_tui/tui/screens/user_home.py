@@ -50,7 +50,7 @@ class UserHomeScreen(PayFlowScreen):
                 yield Static("Loading…", id="wallet-state")
             yield BalanceDisplay(id="balance")
         yield Static("", id="wallet-notice", classes="notice notice-error")
-        yield Label("Recent transactions  ·  Enter for details, h for the full history", classes="section-label")
+        yield Label("Recent transactions  ·  Enter for details, h for the full history", classes="recent-label")
         yield TransactionTable(self._recent, page_size=RECENT, id="recent",
                                empty_text="No transactions yet. Press d to request a deposit.")
         yield Footer()
