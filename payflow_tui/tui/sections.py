@@ -50,6 +50,7 @@ SECTION_MODULES: list[str] = [
     "payflow_tui.tui.screens.plans",
     "payflow_tui.tui.screens.subscriptions_admin",
     "payflow_tui.tui.screens.scheduler_status",
+    "payflow_tui.tui.screens.user_home",
 ]
 
 
