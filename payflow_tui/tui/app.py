@@ -10,9 +10,11 @@ import logging
 from pathlib import Path
 from typing import Any, Callable
 
+from textual import events, on
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import ModalScreen, Screen
+from textual.signal import Signal
 
 from ..clock import Clock
 from ..services import PayFlow, Session
@@ -72,6 +74,20 @@ class PayFlowApp(App):
 
     def on_unmount(self) -> None:
         self._stop_background()
+
+    @on(events.Mount)
+    def _start_fraud_watch(self) -> None:
+        """Run by itself beside on_mount. Once at start, check every wallet's balance against
+        its ledger postings (a tampered wallet is frozen and a critical alert opened); while
+        an admin is signed in, keep the open-alert counter and toast new critical alerts.
+        ``data_changed_signal`` tells widgets that follow live data when to fetch again."""
+        from .alert_watch import AlertWatch
+
+        self.data_changed_signal: Signal[App] = Signal(self, "data-changed")
+        self.alert_watch = AlertWatch(self)
+        self.call_service(self.pf.check_wallet_integrity, group="integrity",
+                          on_done=lambda _report: self.alert_watch.check(),
+                          on_error=lambda exc: log.warning("wallet integrity check: %s", exc.message))
 
     def show_entry(self, notice: str | None = None) -> None:
         """First-run setup while there is no admin, else the login screen (with ``notice``)."""
@@ -277,6 +293,7 @@ class PayFlowApp(App):
         finally:
             self._reloading = False
         self.wake_delivery()  # new events go out now, not at the worker's next tick
+        self.data_changed_signal.publish(self)
 
     # -- notifications --------------------------------------------------------------------------
 

@@ -17,6 +17,7 @@ from ..base import PayFlowScreen
 from ..formatting import status_text, when
 from ..live import unattended
 from ..wallet_freeze import ask_freeze, ask_unfreeze
+from ..widgets.account_notice import AccountNotice
 from ..widgets.dialogs import ConfirmDialog
 from ..widgets.tx_table import TransactionTable
 from .cash_dialog import CashDialog, CashRequest
@@ -54,6 +55,7 @@ class CustomerCardScreen(PayFlowScreen):
         yield Static("Loading…", id="card-summary")
         yield Static("", id="card-frozen", classes="notice notice-error card-notice")
         yield Static("", id="card-account", classes="notice card-notice")
+        yield AccountNotice(self.email, lead="The customer is told: ", id="card-told", classes="card-told")
         yield Static("", id="card-last", classes="detail-line")
         yield Label("Transactions", classes="section-label")
         yield TransactionTable(self._history, page_size=50, id="card-history")
@@ -138,6 +140,7 @@ class CustomerCardScreen(PayFlowScreen):
 
     def _refresh_all(self) -> None:
         self._load_card(self._fetch_card)
+        self.query_one("#card-told", AccountNotice).load()
         self.query_one("#card-history", TransactionTable).load()
 
     # -- cash in ---------------------------------------------------------------------------------
