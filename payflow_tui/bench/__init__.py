@@ -18,6 +18,7 @@ from typing import Callable
 BENCH_MODULES = [
     "payflow_tui.bench.transfers",
     "payflow_tui.bench.demo_load",
+    "payflow_tui.bench.app_registered",
 ]
 
 

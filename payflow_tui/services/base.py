@@ -183,6 +183,10 @@ class ServiceBase:
         except AmountError as exc:
             raise E.InvalidAmount(str(exc)) from None
 
+    def amount_limit(self) -> int:
+        """The largest amount one operation may move, in minor units. Anyone may read it."""
+        return int(self._setting(self._conn(), "max_amount_minor"))
+
     def _check_amount(self, conn: sqlite3.Connection, amount: int) -> int:
         if isinstance(amount, bool) or not isinstance(amount, int):
             raise E.InvalidAmount("Amount must be a whole number of kobo.")

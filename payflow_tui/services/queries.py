@@ -196,10 +196,19 @@ _check_limit = check_limit
 
 
 def _page(conn, where: list[str], args: list, limit: int, before_id: int | None) -> Page:
+    """One keyset page, newest first.
+
+    The page's ids are chosen first, by a query that reads only columns of the
+    transactions_wallet_filters index (schema_app.sql): walking a wallet's rows
+    newest first, a filter that matches few rows is tested on index entries
+    without reading a table row for each. Only the page's rows are then joined.
+    """
     if before_id is not None:
         where = [*where, "t.id < ?"]
         args = [*args, before_id]
-    sql = TX_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY t.id DESC LIMIT ?"
+    ids = ("SELECT t.id FROM transactions t" + (" WHERE " + " AND ".join(where) if where else "")
+           + " ORDER BY t.id DESC LIMIT ?")
+    sql = TX_SELECT + f" WHERE t.id IN ({ids}) ORDER BY t.id DESC"
     rows = conn.execute(sql, (*args, limit + 1)).fetchall()
     items = [tx_view(r) for r in rows[:limit]]
     return Page(items, items[-1].id if len(rows) > limit else None)

@@ -54,10 +54,15 @@ class PayFlowApp(App):
         self._activity: tuple | None = None
         self._notices = NotificationWatch()
         self.unread = 0
+        # True while screens reload because the data changed: those calls are not activity.
+        self._reloading = False
 
     # -- start-up and navigation -------------------------------------------------------
 
     def on_mount(self) -> None:
+        from .formatting import set_zone
+
+        set_zone(self.pf.timezone_name())
         self.sub_title = "SANDBOX" if self.pf.is_sandbox() else ""
         if self.pf.is_sandbox():
             self.add_class("sandbox")
@@ -84,13 +89,13 @@ class PayFlowApp(App):
                           on_done=lambda _report: self.alert_watch.check(),
                           on_error=lambda exc: log.warning("wallet integrity check: %s", exc.message))
 
-    def show_entry(self) -> None:
-        """First-run setup while there is no admin, else the login screen."""
+    def show_entry(self, notice: str | None = None) -> None:
+        """First-run setup while there is no admin, else the login screen (with ``notice``)."""
         from .screens.login import LoginScreen
         from .screens.setup import SetupScreen
 
         self._clear_stack()
-        self.push_screen(LoginScreen() if self.pf.has_admin() else SetupScreen())
+        self.push_screen(LoginScreen(notice=notice) if self.pf.has_admin() else SetupScreen())
 
     def _clear_stack(self) -> None:
         while len(self.screen_stack) > 1:
@@ -113,9 +118,14 @@ class PayFlowApp(App):
         self.unread = 0
         self._notices.forget()
         self._show_who()
-        self.show_entry()
+        self.show_entry(notice)
         if notice:
             self.notify(notice, title="Signed out", severity="warning", timeout=8)
+
+    def _session_ended(self, session: Session, notice: str) -> None:
+        # Several calls of one screen can fail together: the first one's reason is the one shown.
+        if self.session is session:
+            self.sign_out(notice)
 
     def _show_who(self) -> None:
         """The header's sub-title: who is signed in, unread notifications, SANDBOX."""
@@ -176,7 +186,7 @@ class PayFlowApp(App):
 
     def call_service(self, fn: Callable[..., Any], *args: Any, on_done: Callable[[Any], None] | None = None,
                      on_error: Callable[[E.PayFlowError], None] | None = None, group: str = "service",
-                     exclusive: bool = False, **kwargs: Any):
+                     exclusive: bool = False, on_finish: Callable[[], None] | None = None, **kwargs: Any):
         """Run ``fn(*args, **kwargs)`` off the UI thread.
 
         ``on_done(result)`` runs on the UI thread. A PayFlowError goes to ``on_error``
@@ -184,25 +194,38 @@ class PayFlowApp(App):
         anything unexpected is logged and shown as a sentence, never a traceback.
         When ``fn`` takes an ``otp`` and refuses for want of a two-factor code (or a
         wrong one), the user is asked for the code and the same call runs again with it.
+        ``on_finish()`` runs last on the UI thread however the call ended, after the
+        retry when a code was asked for (re-enable a button). A call made while
+        screens reload for changed data does not count as the user's activity.
         """
         from .widgets.otp_prompt import wants_code
 
+        passive = self._reloading
+        session = self.session
+
         def job() -> None:
+            finish = on_finish
             try:
-                result = fn(*args, **kwargs)
+                if passive:
+                    with self.pf.unattended():
+                        result = fn(*args, **kwargs)
+                else:
+                    result = fn(*args, **kwargs)
             except (E.SessionExpired, E.AccountLocked, E.AccountDisabled) as exc:
                 # Only the signed-in person's own lock or expiry ends the session (the
                 # service then drops it); a customer's locked account is just a refusal.
-                own = self.session is not None and not self.pf.session_alive(self.session)
+                own = session is not None and not self.pf.session_alive(session)
                 if own and fn is not self.pf.login:
-                    self.call_from_thread(self.sign_out, exc.message)
+                    self.call_from_thread(self._session_ended, session, exc.message)
                 elif on_error:
                     self.call_from_thread(on_error, exc)
                 else:
                     self.call_from_thread(self.show_error, exc.message)
             except E.PayFlowError as exc:
                 if wants_code(fn, exc):
-                    retry = dict(on_done=on_done, on_error=on_error, group=group, exclusive=exclusive)
+                    retry = dict(on_done=on_done, on_error=on_error, group=group, exclusive=exclusive,
+                                 on_finish=on_finish)
+                    finish = None  # the retry, or the cancelled prompt, finishes the call
                     self.call_from_thread(self._ask_code, exc, fn, args, kwargs, retry)
                 else:
                     self.call_from_thread(on_error or (lambda e: self.show_error(e.message)), exc)
@@ -212,6 +235,9 @@ class PayFlowApp(App):
             else:
                 if on_done is not None:
                     self.call_from_thread(on_done, result)
+            finally:
+                if finish is not None:
+                    self.call_from_thread(finish)
 
         return self.run_worker(job, thread=True, group=group, exclusive=exclusive, exit_on_error=False)
 
@@ -223,6 +249,8 @@ class PayFlowApp(App):
             if code is None:
                 cancelled = E.OtpRequired("Cancelled: without a two-factor code nothing was done.")
                 (retry["on_error"] or (lambda e: self.show_error(e.message)))(cancelled)
+                if retry["on_finish"] is not None:
+                    retry["on_finish"]()
                 return
             again_args, again_kwargs = with_code(fn, args, kwargs, code)
             self.call_service(fn, *again_args, **retry, **again_kwargs)
@@ -255,11 +283,15 @@ class PayFlowApp(App):
         self._data_version = version
 
     def _data_changed(self) -> None:
-        for screen in self.screen_stack:
-            reload = getattr(screen, "reload", None)
-            if reload is not None and screen.is_attached:
-                reload()
-        self.check_notifications()
+        self._reloading = True
+        try:
+            for screen in self.screen_stack:
+                reload = getattr(screen, "reload", None)
+                if reload is not None and screen.is_attached:
+                    reload()
+            self.check_notifications()
+        finally:
+            self._reloading = False
         self.wake_delivery()  # new events go out now, not at the worker's next tick
         self.data_changed_signal.publish(self)
 

@@ -50,7 +50,9 @@ SECTION_MODULES: list[str] = [
     "payflow_tui.tui.screens.plans",
     "payflow_tui.tui.screens.subscriptions_admin",
     "payflow_tui.tui.screens.scheduler_status",
+    "payflow_tui.tui.screens.user_home",
     "payflow_tui.tui.screens.alerts",
+    "payflow_tui.tui.screens.rules",
 ]
 
 

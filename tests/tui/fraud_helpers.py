@@ -15,13 +15,9 @@ def section_key(app, section_id: str) -> str:
 
 
 async def open_named(pilot, section_id: str):
-    """From the staff menu, open a section by its id (the rules: through the alert queue);
-    returns the screen it opened."""
+    """From the staff menu, open a section by its id; returns the screen it opened."""
     from .staff_helpers import open_section
 
-    if section_id == RULES:
-        await open_section(pilot, section_key(pilot.app, ALERTS))
-        return await open_section(pilot, "R")
     return await open_section(pilot, section_key(pilot.app, section_id))
 
 

@@ -148,3 +148,14 @@ async def test_the_list_follows_a_change_made_elsewhere(bank, make_app):
         await settle(pilot)
         row = [r.code for r in screen.rules].index("NEW_RECIPIENTS")
         assert str(screen.query_one("#rules", DataTable).get_row_at(row)[1]) == "Block"
+
+
+async def test_the_alert_queue_opens_the_rules_too(bank, make_app):
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, bank.admin)
+        await open_named(pilot, "alerts")
+        await press(pilot, "R")
+        assert isinstance(app.screen, RulesScreen)
+        await press(pilot, "escape")
+        assert type(app.screen).__name__ == "AlertsScreen"

@@ -46,8 +46,8 @@ async def test_admin_menu_lists_admin_sections_and_hides_the_clock_on_a_real_led
         await sign_in(pilot, bank.admin)
         assert [s.id for s in app.screen._sections] == [
             "pending-deposits", "customers", "users", "all-transactions", "audit-log", "settings",
-            "webhooks", "my-subscriptions", "plans", "subscriptions-admin", "scheduler", "alerts", "reports",
-            "profile"]
+            "webhooks", "my-subscriptions", "plans", "subscriptions-admin", "scheduler", "alerts", "rules",
+            "reports", "profile", "my-wallet"]
 
 
 async def test_admin_freezes_a_wallet_from_the_card_with_a_reason_then_unfreezes_it(bank, make_app):

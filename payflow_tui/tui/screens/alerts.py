@@ -157,6 +157,6 @@ class AlertsScreen(PayFlowScreen):
 
 
 register_section(Section(
-    "alerts", "Fraud alerts", "Alerts to act on: freeze, unfreeze, unlock; R for the rules",
+    "alerts", "Fraud alerts", "Open alerts to acknowledge or resolve; freeze, unfreeze, unlock",
     ("ADMIN",), AlertsScreen, order=224, group="Monitoring",
 ))

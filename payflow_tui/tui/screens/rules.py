@@ -12,6 +12,7 @@ from ..alert_words import severity_text, value_text
 from ..base import PayFlowScreen
 from ..formatting import when
 from ..live import unattended
+from ..sections import Section, register_section
 from ..widgets.dialogs import ConfirmDialog
 from .rule_form import action_name
 
@@ -130,3 +131,8 @@ class RulesScreen(PayFlowScreen):
             self.pf.set_rule, self.session, rule.code, enabled=not rule.enabled, on_done=self._saved,
         ) if ok else None)
 
+
+register_section(Section(
+    "rules", "Fraud rules", "What each rule watches; thresholds, actions, on or off",
+    ("ADMIN",), RulesScreen, order=226, group="Monitoring",
+))
