@@ -27,8 +27,10 @@ def new_reference(kind: str) -> str:
 
 def system_account(conn: sqlite3.Connection, kind: str, currency: str) -> int:
     """The id of a system account, created the first time a currency needs it."""
+    # The repeated ``kind <> 'WALLET'`` lets SQLite use the partial index of system
+    # accounts instead of scanning every wallet's account.
     row = conn.execute(
-        "SELECT id FROM ledger_accounts WHERE kind = ? AND currency = ?", (kind, currency)
+        "SELECT id FROM ledger_accounts WHERE kind = ? AND currency = ? AND kind <> 'WALLET'", (kind, currency)
     ).fetchone()
     if row:
         return row[0]

@@ -125,9 +125,11 @@ class RenewalsMixin(BillingMixin, SchedulerMixin):
         if refusal is None:
             self._post_charge(conn, subscription_id=sub["id"], plan=plan, wallet=wallet, k=k, start=start,
                               end=end, now=now, actor_id=None, mv=mv)
+            # Status is set only when it changes: setting it rewrites every index on it.
+            reactivate = ", status = 'ACTIVE', suspended_at = NULL" if sub["status"] == "SUSPENDED" else ""
             moved = conn.execute(
-                "UPDATE user_subscriptions SET status = 'ACTIVE', current_period_start = ?,"
-                " current_period_end = ?, next_renewal_at = ?, suspended_at = NULL, updated_at = ?"
+                "UPDATE user_subscriptions SET current_period_start = ?, current_period_end = ?,"
+                f" next_renewal_at = ?, updated_at = ?{reactivate}"
                 " WHERE id = ? AND status IN ('ACTIVE', 'SUSPENDED') AND next_renewal_at = ?",
                 (to_iso(start), to_iso(end), to_iso(end), to_iso(now), sub["id"], sub["next_renewal_at"]),
             ).rowcount
