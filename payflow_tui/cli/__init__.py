@@ -20,6 +20,9 @@ DEFAULT_DB = "data/payflow.db"
 # Each module adds its subcommands with a ``register(subparsers, common)`` function.
 COMMAND_MODULES = [
     "payflow_tui.cli.cmd_setup",
+    "payflow_tui.cli.cmd_fraud",
+    "payflow_tui.cli.cmd_reports",
+    "payflow_tui.cli.cmd_notify",
     "payflow_tui.cli.cmd_subscriptions",
     "payflow_tui.cli.cmd_scheduler",
 ]

@@ -40,7 +40,9 @@ class Context:
         """Log in as ``--as EMAIL`` with PAYFLOW_PASSWORD, else a hidden prompt."""
         if not email:
             raise UsageError("This command needs --as EMAIL (the acting user).")
-        return self.pf().login(email, read_secret("PAYFLOW_PASSWORD", f"Password for {email}: "))
+        # PAYFLOW_OTP: the code for admin logins when they require two-factor.
+        return self.pf().login(email, read_secret("PAYFLOW_PASSWORD", f"Password for {email}: "),
+                               otp=os.environ.get("PAYFLOW_OTP"))
 
     def close(self) -> None:
         if self._pf is not None:

@@ -7,17 +7,29 @@ import sqlite3
 from ..clock import to_iso
 from . import errors as E
 from .auth import check_role
-from .base import DEFAULT_SETTINGS, STAFF, ServiceBase, Session
+from .base import DEFAULT_SETTINGS, STAFF, ServiceBase, Session, check_cursor, check_limit
 from .views import Page, UserView, WalletView, user_view, wallet_view
+
+USER_STATUSES = ("ACTIVE", "LOCKED", "DISABLED")
+
+
+def _whole(low: int, high: int):
+    """A check for a whole number in [low, high], written with ASCII digits only:
+    str.isdigit() also accepts '²' and '٣', which int() then rejects or misreads."""
+    def check(v: str) -> bool:
+        return v.isascii() and v.isdigit() and len(v) <= 19 and low <= int(v) <= high
+    return check
+
 
 # Settings an admin may change, with a check for each value.
 _SETTING_CHECKS = {
     "registration_open": lambda v: v in ("0", "1"),
-    "idle_timeout_minutes": lambda v: v.isdigit() and 1 <= int(v) <= 24 * 60,
-    "max_amount_minor": lambda v: v.isdigit() and int(v) > 0,
-    "deposit_expiry_hours": lambda v: v.isdigit() and 1 <= int(v) <= 24 * 90,
-    "lockout_threshold": lambda v: v.isdigit() and 1 <= int(v) <= 100,
-    "lockout_minutes": lambda v: v.isdigit() and 1 <= int(v) <= 24 * 60,
+    "idle_timeout_minutes": _whole(1, 24 * 60),
+    # Up to ₦10 trillion for one amount: sums of such amounts still fit SQLite's 64-bit integers.
+    "max_amount_minor": _whole(1, 10**15),
+    "deposit_expiry_hours": _whole(1, 24 * 90),
+    "lockout_threshold": _whole(1, 100),
+    "lockout_minutes": _whole(1, 24 * 60),
     "timezone": lambda v: _valid_zone(v),
     "support_contact": lambda v: 0 < len(v) <= 200,
 }
@@ -29,7 +41,7 @@ def _valid_zone(name: str) -> bool:
     try:
         ZoneInfo(name)
         return True
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # OSError: a name too long for a file
         return False
 
 
@@ -150,6 +162,7 @@ class AdminMixin(ServiceBase):
 
         Callers: ADMIN (everyone) and TELLER (account holders only).
         """
+        limit, after_id = check_limit(limit), check_cursor(after_id)
         with self._read() as conn:
             actor = self._actor(conn, session, *STAFF)
             where, args = ["u.id > ?"], [after_id or 0]
@@ -159,8 +172,11 @@ class AdminMixin(ServiceBase):
                 where.append("u.role = ?")
                 args.append(check_role(role))
             if status:
+                status = status.strip().upper()
+                if status not in USER_STATUSES:
+                    raise E.InvalidInput(f"Status must be one of {', '.join(USER_STATUSES)}.")
                 where.append("u.status = ?")
-                args.append(status.strip().upper())
+                args.append(status)
             if search and search.strip():
                 like = "%" + search.strip().replace("%", "").replace("_", "") + "%"
                 where.append("(u.email LIKE ? OR u.name LIKE ?)")
@@ -184,6 +200,10 @@ class AdminMixin(ServiceBase):
         with self._read() as conn:
             self._actor(conn, session, "ADMIN")
             return self._settings(conn)
+
+    def editable_settings(self) -> list[str]:
+        """The keys ``set_setting`` accepts (features add theirs). Anyone may read the list."""
+        return sorted(_SETTING_CHECKS)
 
     def set_setting(self, session: Session, key: str, value: str) -> None:
         """Change one setting, audited. Callers: ADMIN. Unknown keys and bad values refused."""

@@ -51,24 +51,33 @@ def check_role(role: str) -> str:
 class AuthMixin(ServiceBase):
     # -- logging in ------------------------------------------------------------------------
 
-    def login(self, email: str, password: str) -> Session:
+    def login(self, email: str, password: str, otp: str | None = None) -> Session:
         """Check credentials and open a session.
 
         Anyone may call. Five consecutive failures lock the account for the
         configured minutes (audited). An unknown email costs the same argon2
         work as a wrong password, and both get the same AUTH_FAILED message.
+        When admin logins require two-factor, an enrolled admin also needs
+        ``otp`` (OTP_REQUIRED, OTP_INVALID).
         """
         email = (email or "").strip()
         password = password if isinstance(password, str) else ""
         conn = self._conn()
         user = self._user_by_email(conn, email) if email else None
-        # The slow hash check runs outside the write lock so other tellers are not held up.
-        ok = self._verify_password(user["password_hash"] if user else None, password)
+        # The slow hash work (the check, and an upgrade of old parameters) runs outside
+        # the write lock so other tellers are not held up.
+        verified = user["password_hash"] if user else None
+        ok = self._verify_password(verified, password)
+        upgraded = self.hasher.hash(password) if ok and self.hasher.check_needs_rehash(verified) else None
         with self._write() as conn:
             if user is None:
                 self._audit(conn, "LOGIN_FAILED", actor_id=None, email=email[:254], reason="unknown email")
                 raise CommittedRefusal(E.AuthFailed("Email or password is incorrect."))
             user = conn.execute("SELECT * FROM users WHERE id = ?", (user["id"],)).fetchone()
+            if user["password_hash"] != verified:
+                # The password changed while we hashed: judge against the current one.
+                ok = self._verify_password(user["password_hash"], password)
+                upgraded = None
             now = self._now(conn)
             if user["status"] == "LOCKED" and user["locked_until"] and from_iso(user["locked_until"]) <= now:
                 conn.execute("UPDATE users SET status = 'ACTIVE', failed_logins = 0, locked_until = NULL,"
@@ -87,10 +96,10 @@ class AuthMixin(ServiceBase):
                             reason="account disabled")
                 raise CommittedRefusal(E.AccountDisabled(
                     "This account is disabled. Contact an administrator."))
+            self._check_login_second_factor(conn, user, otp)
             conn.execute("UPDATE users SET failed_logins = 0 WHERE id = ?", (user["id"],))
-            if self.hasher.check_needs_rehash(user["password_hash"]):
-                conn.execute("UPDATE users SET password_hash = ? WHERE id = ?",
-                             (self.hasher.hash(password), user["id"]))
+            if upgraded is not None:
+                conn.execute("UPDATE users SET password_hash = ? WHERE id = ?", (upgraded, user["id"]))
             self._audit(conn, "LOGIN", actor_id=user["id"], subject_user_id=user["id"])
             return self._new_session(user)
 

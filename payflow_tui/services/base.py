@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from argon2 import PasswordHasher
 
@@ -105,14 +105,14 @@ class ServiceBase:
         try:
             yield conn
         except CommittedRefusal as refusal:
-            conn.execute("COMMIT")
+            _commit(conn)
             raise refusal.error from None
         except BaseException:
             if conn.in_transaction:
                 conn.execute("ROLLBACK")
             raise
         else:
-            conn.execute("COMMIT")
+            _commit(conn)
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
@@ -168,6 +168,10 @@ class ServiceBase:
         """The current business time (a sandbox's moved clock included)."""
         return self._now()
 
+    def timezone_name(self) -> str:
+        """The configured time zone (for showing times and cutting days). Anyone may read it."""
+        return self._setting(self._conn(), "timezone")
+
     def is_sandbox(self) -> bool:
         return self._setting(self._conn(), "sandbox") == "1"
 
@@ -204,7 +208,7 @@ class ServiceBase:
         with self._sessions_lock:
             self._sessions.pop(session.token, None)
 
-    def _check_session(self, conn: sqlite3.Connection, session: Session) -> None:
+    def _check_session(self, conn: sqlite3.Connection, session: Session, touch: bool = True) -> None:
         # Idleness is a person away from the terminal: measured in wall time, so
         # moving a sandbox's business clock does not log everyone out.
         with self._sessions_lock:
@@ -216,8 +220,25 @@ class ServiceBase:
         if wall - live.last_active > idle:
             self.logout(live)
             raise E.SessionExpired("Your session expired after inactivity; log in again.")
-        live.last_active = wall
-        session.last_active = wall
+        if touch and not getattr(self._local, "unattended", False):
+            live.last_active = wall
+            session.last_active = wall
+
+    @contextmanager
+    def unattended(self) -> Iterator[None]:
+        """Calls made inside (on this thread) do not count as activity.
+
+        Anyone may use it; it grants nothing (sessions are still checked and
+        still expire). For screens that reload by themselves when the data
+        changes: a busy bank changes data all the time, and that must not keep
+        an idle session alive.
+        """
+        previous = getattr(self._local, "unattended", False)
+        self._local.unattended = True
+        try:
+            yield
+        finally:
+            self._local.unattended = previous
 
     def session_alive(self, session: Session) -> bool:
         """Whether ``session`` is still valid, without touching its idle timer."""
@@ -228,21 +249,23 @@ class ServiceBase:
         idle = timedelta(minutes=int(self._setting(self._conn(), "idle_timeout_minutes")))
         return self._base_clock() - live.last_active <= idle
 
-    def _actor(self, conn: sqlite3.Connection, session: Session, *roles: str) -> sqlite3.Row:
+    def _actor(self, conn: sqlite3.Connection, session: Session, *roles: str,
+               touch: bool = True) -> sqlite3.Row:
         """The acting user, re-read from the database: a role change, lock or
-        disable takes effect on the very next call, whatever the session says."""
-        self._check_session(conn, session)
+        disable takes effect on the very next call, whatever the session says.
+
+        ``touch=False`` is for background polling, which must not count as activity.
+        """
+        self._check_session(conn, session, touch)
         user = conn.execute("SELECT * FROM users WHERE id = ?", (session.user_id,)).fetchone()
         if user is None:
             raise E.SessionExpired("Your account no longer exists.")
         if user["status"] == "DISABLED":
             self.logout(session)
             raise E.AccountDisabled("Your account is disabled; contact an administrator.")
-        if user["status"] == "LOCKED":
-            until = user["locked_until"]
-            if until is None or from_iso(until) > self._now(conn):
-                self.logout(session)
-                raise E.AccountLocked("Your account is locked; contact an administrator.")
+        if self._locked(conn, user):
+            self.logout(session)
+            raise E.AccountLocked("Your account is locked; contact an administrator.")
         if roles and user["role"] not in roles:
             raise E.PermissionDenied(
                 f"Your role ({user['role'].lower()}) may not do this; it needs "
@@ -251,6 +274,14 @@ class ServiceBase:
         return user
 
     # -- users and wallets ---------------------------------------------------------------
+
+    def _locked(self, conn: sqlite3.Connection, user: sqlite3.Row) -> bool:
+        """Whether ``user`` is locked now: a lockout with an end lifts by itself at
+        that time, even before the next login writes the status back to ACTIVE."""
+        if user["status"] != "LOCKED":
+            return False
+        until = user["locked_until"]
+        return until is None or from_iso(until) > self._now(conn)
 
     def _user_by_email(self, conn: sqlite3.Connection, email: str) -> sqlite3.Row | None:
         return conn.execute("SELECT * FROM users WHERE email = ?", ((email or "").strip(),)).fetchone()
@@ -299,13 +330,23 @@ class ServiceBase:
         """Record a wallet event in the outbox (inside the caller's transaction)."""
 
     def _rules_before(self, conn: sqlite3.Connection, movement: "Movement") -> None:
-        """Blocking fraud rules: may record a refusal and raise ``CommittedRefusal``."""
+        """Blocking fraud rules: may record a refusal (``movement.refuse``) and raise
+        ``CommittedRefusal``."""
 
     def _rules_after(self, conn: sqlite3.Connection, movement: "Movement") -> None:
         """Alerting fraud rules, after a movement succeeded or was refused."""
 
     def _after_deposit_confirmed(self, conn: sqlite3.Connection, wallet_id: int) -> None:
         """Called inside the confirming transaction (suspended subscriptions retry here)."""
+
+    def _check_step_up(self, conn: sqlite3.Connection, actor: sqlite3.Row, movement: "Movement",
+                       otp: str | None, *, memo: str | None = None) -> None:
+        """Step-up authentication for a withdrawal or transfer: may raise, or record
+        a FAILED movement and raise ``CommittedRefusal``."""
+
+    def _check_login_second_factor(self, conn: sqlite3.Connection, user: sqlite3.Row,
+                                   otp: str | None) -> None:
+        """A second factor at login, after the password was accepted: may raise."""
 
 
 @dataclass
@@ -321,6 +362,45 @@ class Movement:
     status: str = "PENDING"
     counterparty_wallet_id: int | None = None
     transaction_ids: list[int] = field(default_factory=list)
+    # Set by the operation: records this movement as refused exactly as the
+    # operation records its own refusals (FAILED row, idempotency record,
+    # alerting rules), then raises CommittedRefusal. Blocking rules call it.
+    refuse: Callable[[E.PayFlowError], None] | None = field(default=None, repr=False, compare=False)
+
+
+def _commit(conn: sqlite3.Connection) -> None:
+    """COMMIT, or roll back if the commit itself fails (a deferred constraint, a full
+    disk): a failed COMMIT leaves the transaction open, holding the write lock
+    against every other terminal and refusing this connection's next BEGIN."""
+    try:
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def check_limit(limit: int) -> int:
+    """A page size: a whole number from 1 to 10000 (SQLite reads a negative LIMIT as none)."""
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000:
+        raise E.InvalidInput("Limit must be a whole number from 1 to 10000.")
+    return limit
+
+
+def check_cursor(cursor: int | None) -> int | None:
+    """A page cursor: None, or the id a previous page gave (SQLite would compare text
+    with ids without complaint and return the wrong page)."""
+    if cursor is None:
+        return None
+    if isinstance(cursor, bool) or not isinstance(cursor, int) or cursor < 0:
+        raise E.InvalidInput("A page cursor must be a whole number from an earlier page.")
+    return cursor
+
+
+def check_date(value: datetime | None, name: str) -> datetime | None:
+    if value is not None and not isinstance(value, datetime):
+        raise E.InvalidInput(f"{name} must be a date and time, not {type(value).__name__}.")
+    return value
 
 
 def utc(dt: datetime) -> datetime:

@@ -94,6 +94,9 @@ class BulkMixin(ServiceBase):
 def _parse_rows(csv_text: str) -> list[tuple[int, str, str, str]]:
     if not csv_text or not csv_text.strip():
         raise E.InvalidInput("The batch file is empty.")
+    if "\x00" in csv_text:
+        # Python's csv reads NUL bytes as data; a payroll file with them is binary or corrupt.
+        raise E.InvalidInput("The batch file contains NUL bytes; it is not a text CSV file.")
     reader = csv.reader(io.StringIO(csv_text.lstrip("\ufeff")))
     try:
         header = [h.strip().lower() for h in next(reader)]

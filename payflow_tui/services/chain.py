@@ -2,6 +2,11 @@
 
 Each row's hash covers its own content and the previous row's hash, so an
 edited, inserted or deleted row breaks the chain from that row on.
+
+The hashes carry no secret: someone who deletes the newest rows, or rewrites
+and rehashes everything after an edit, leaves a chain that is consistent with
+itself. Comparing the head (the last id and hash, which ``verify`` reports)
+with a copy kept outside the database catches that too.
 """
 
 from __future__ import annotations
@@ -9,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
+from typing import Iterator
 
 GENESIS = "0" * 64
 
@@ -34,52 +40,82 @@ def last_link(conn: sqlite3.Connection, table: str) -> tuple[int, str]:
     return (row[0], row[1]) if row else (0, GENESIS)
 
 
+# One link of a chain as the walker sees it: (id, stored prev_hash, stored hash,
+# the hash recomputed from the row's content and its stored prev_hash).
+Link = tuple[int, str, str, str]
+
+
+def first_break(links: Iterator[Link], noun: str, short: str) -> tuple[int, str] | None:
+    """The first row where a chain is broken, named with what most likely happened.
+
+    Ids run 1, 2, 3, ... without gaps, so a gap is a deletion and an id out of
+    sequence an insertion. A row whose successor links to its predecessor was
+    slipped in between them (the ids after it renumbered to make room).
+    ``noun`` names a row ("audit row"), ``short`` a row in passing ("row").
+    """
+    prev_hash, prev_prev_hash, expected = GENESIS, None, 1
+    pending: Link | None = next(links, None)
+    while pending is not None:
+        row_id, stored_prev, stored_hash, computed = pending
+        following = next(links, None)
+        if row_id < expected:
+            return row_id, f"{noun} {row_id} was inserted (its id is out of sequence: {expected} comes next)"
+        if row_id > expected:
+            more = f" ({row_id - expected} deleted)" if row_id - expected > 1 else ""
+            return row_id, f"{noun} {expected} is missing before {short} {row_id}{more}"
+        content_ok, link_ok = computed == stored_hash, stored_prev == prev_hash
+        if not link_ok and stored_prev == prev_prev_hash:
+            return row_id - 1, (f"{noun} {row_id - 1} was inserted (the {short} after it links past it"
+                                f" to the {short} before it)")
+        if not (content_ok and link_ok) and following is not None and following[1] == prev_hash:
+            return row_id, (f"{noun} {row_id} was inserted (the {short} after it links past it"
+                            f" to the {short} before it)")
+        if not content_ok and link_ok:
+            return row_id, f"{noun} {row_id} was altered (its hash does not match its content)"
+        if content_ok and not link_ok:
+            return row_id, (f"{noun} {row_id} does not link to the {short} before it (that one was"
+                            " rewritten, or rows between them were removed)")
+        if not content_ok:
+            return row_id, (f"{noun} {row_id} was altered (its hash does not match its content) and"
+                            f" does not link to the {short} before it")
+        prev_prev_hash, prev_hash, expected = prev_hash, stored_hash, row_id + 1
+        pending = following
+    return None
+
+
 def first_broken_audit_row(conn: sqlite3.Connection) -> tuple[int, str] | None:
-    """Walk the audit chain; the first row whose link or content does not match."""
-    prev, expected_id = GENESIS, None
-    for r in conn.execute(
+    """Walk the audit chain; the first row edited, inserted or deleted behind its back."""
+    rows = conn.execute(
         "SELECT id, at, actor_user_id, action, subject_user_id, subject_wallet_id, details,"
         " prev_hash, hash FROM audit_log ORDER BY id"
-    ):
-        if expected_id is not None and r[0] != expected_id:
-            return r[0], f"audit row {expected_id} is missing before row {r[0]}"
-        if r[7] != prev:
-            return r[0], f"audit row {r[0]} does not link to the row before it"
-        if audit_hash(prev, r[0], r[1], r[2], r[3], r[4], r[5], r[6]) != r[8]:
-            return r[0], f"audit row {r[0]} was altered (its hash does not match its content)"
-        prev, expected_id = r[8], r[0] + 1
-    return None
+    )
+    links = ((r[0], r[7], r[8], audit_hash(r[7], r[0], r[1], r[2], r[3], r[4], r[5], r[6]))
+             for r in rows)
+    return first_break(links, "audit row", "row")
 
 
 def first_broken_journal_entry(conn: sqlite3.Connection) -> tuple[int, str] | None:
     """Walk the journal chain, recomputing each entry's hash from its postings."""
-    legs_by_entry: dict[int, list[tuple[int, int]]] = {}
-    prev, expected_id = GENESIS, None
+    return first_break(_journal_links(conn), "journal entry", "entry")
+
+
+def _journal_links(conn: sqlite3.Connection) -> Iterator[Link]:
     cur = conn.execute(
         "SELECT e.id, e.kind, e.description, e.created_at, e.prev_hash, e.hash,"
         " p.account_id, p.amount FROM journal_entries e LEFT JOIN postings p ON p.entry_id = e.id"
         " ORDER BY e.id, p.id"
     )
-    current = None
+    current, legs = None, []
     for row in cur:
         if current is not None and row[0] != current[0]:
-            problem = _check_entry(current, legs_by_entry.pop(current[0], []), prev, expected_id)
-            if problem:
-                return problem
-            prev, expected_id = current[5], current[0] + 1
+            yield _journal_link(current, legs)
+            legs = []
         current = row
         if row[6] is not None:
-            legs_by_entry.setdefault(row[0], []).append((row[6], row[7]))
+            legs.append((row[6], row[7]))
     if current is not None:
-        return _check_entry(current, legs_by_entry.pop(current[0], []), prev, expected_id)
-    return None
+        yield _journal_link(current, legs)
 
 
-def _check_entry(row, legs, prev, expected_id):
-    if expected_id is not None and row[0] != expected_id:
-        return row[0], f"journal entry {expected_id} is missing before entry {row[0]}"
-    if row[4] != prev:
-        return row[0], f"journal entry {row[0]} does not link to the entry before it"
-    if journal_hash(prev, row[0], row[1], row[2], row[3], legs) != row[5]:
-        return row[0], f"journal entry {row[0]} was altered (its hash does not match its postings)"
-    return None
+def _journal_link(row, legs) -> Link:
+    return row[0], row[4], row[5], journal_hash(row[4], row[0], row[1], row[2], row[3], legs)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from ..clock import to_iso
 from . import errors as E
 from . import idempotency as idem
-from .base import STAFF, Movement, ServiceBase, Session
+from .base import STAFF, CommittedRefusal, Movement, ServiceBase, Session, check_cursor, check_limit
 from .ledger import insert_transaction, new_reference, post_entry, system_account
 from .views import TX_SELECT, Page, TransactionView, load_tx, load_tx_by_ref, tx_view
 
@@ -19,7 +19,8 @@ class DepositsMixin(ServiceBase):
         """Open a PENDING deposit awaiting a teller's confirmation.
 
         Callers: any role for their own wallet; TELLER for an account holder;
-        ADMIN for anyone. Refuses a disabled customer. No money moves yet.
+        ADMIN for anyone. Refuses a disabled customer (recorded as a FAILED
+        deposit). No money moves yet.
         """
         from .payments import _clean_memo
 
@@ -33,11 +34,12 @@ class DepositsMixin(ServiceBase):
             stored = idem.lookup(conn, actor["id"], key, "deposit", params)
             if stored is not None:
                 return load_tx_by_ref(conn, idem.replay(stored)["reference"])
-            if subject["status"] == "DISABLED":
-                raise E.AccountDisabled(f"{subject['email']}'s account is disabled.")
             now = self._now(conn)
             wallet = self._wallet_of(conn, subject["id"])
             reference = new_reference("DEPOSIT")
+            if subject["status"] == "DISABLED":
+                self._refuse_deposit(conn, actor, wallet, amount, reference, now, key, params, memo,
+                                     E.AccountDisabled(f"{subject['email']}'s account is disabled."))
             tx_id = insert_transaction(
                 conn, wallet=wallet, type="DEPOSIT", direction="CREDIT", amount=amount,
                 status="PENDING", reference=reference, at=now, actor_id=actor["id"], memo=memo,
@@ -47,13 +49,27 @@ class DepositsMixin(ServiceBase):
                        amount=amount, wallet_id=wallet["id"])
             return load_tx(conn, tx_id)
 
+    def _refuse_deposit(self, conn, actor, wallet, amount, reference, now, key, params, memo,
+                        error: E.PayFlowError) -> None:
+        """Record a well-formed but refused request as a FAILED deposit, then raise."""
+        tx_id = insert_transaction(
+            conn, wallet=wallet, type="DEPOSIT", direction="CREDIT", amount=amount, status="FAILED",
+            reference=reference, at=now, actor_id=actor["id"], memo=memo, failure_code=error.code,
+            failure_reason=error.message,
+        )
+        mv = Movement("DEPOSIT", actor["id"], wallet["user_id"], wallet["id"], amount, now,
+                      status="FAILED", transaction_ids=[tx_id])
+        idem.record(conn, actor["id"], key, "deposit", params, error.to_json(), now)
+        self._rules_after(conn, mv)
+        raise CommittedRefusal(error)
+
     def confirm_deposit(self, session: Session, reference: str) -> TransactionView:
         """Confirm a PENDING deposit: SUCCESS, the wallet credited from cash clearing.
 
         Callers: TELLER (for account holders) and ADMIN. Refuses a deposit that is
         not pending (confirmed, rejected or expired: ALREADY_PROCESSED), a frozen
-        wallet (the deposit stays pending), and a teller confirming a deposit
-        into their own wallet.
+        wallet or a disabled customer (the deposit stays pending), and a teller
+        confirming a deposit into their own wallet.
         """
         with self._write() as conn:
             actor = self._actor(conn, session, *STAFF)
@@ -63,6 +79,11 @@ class DepositsMixin(ServiceBase):
                 raise E.WalletFrozen(
                     f"The wallet is frozen ({wallet['frozen_reason']}); the deposit stays pending."
                 )
+            owner = conn.execute("SELECT email, status FROM users WHERE id = ?",
+                                 (wallet["user_id"],)).fetchone()
+            if owner["status"] == "DISABLED":
+                # A disabled account takes no money movement; reject it, or enable the account first.
+                raise E.AccountDisabled(f"{owner['email']}'s account is disabled; the deposit stays pending.")
             now = self._now(conn)
             mv = Movement("DEPOSIT", actor["id"], wallet["user_id"], wallet["id"], tx["amount"], now,
                           transaction_ids=[tx["id"]])
@@ -127,7 +148,9 @@ class DepositsMixin(ServiceBase):
         if row["status"] != "PENDING":
             state = "expired" if row["failure_code"] == "EXPIRED" else (
                 "rejected" if row["status"] == "FAILED" else "confirmed")
-            raise E.AlreadyProcessed(f"Deposit {reference} was already {state}.")
+            # Committed, so an expiry the sweep above just made is kept, not rolled back:
+            # the refused deposit then reads FAILED (expired) everywhere, as the refusal says.
+            raise CommittedRefusal(E.AlreadyProcessed(f"Deposit {reference} was already {state}."))
         return row
 
     def _expire_deposits(self, conn: sqlite3.Connection) -> int:
@@ -162,10 +185,13 @@ class DepositsMixin(ServiceBase):
 
         Callers: TELLER (account holders' deposits) and ADMIN (all).
         """
+        limit, after_id = check_limit(limit), check_cursor(after_id)
         with self._write() as conn:
             actor = self._actor(conn, session, *STAFF)
             self._expire_deposits(conn)
-            sql = TX_SELECT + " WHERE t.status = 'PENDING' AND t.type = 'DEPOSIT' AND t.id > ?"
+            # Driven by the (status, type) index: the queue is a handful of rows among millions.
+            sql = TX_SELECT + (" WHERE t.id IN (SELECT id FROM transactions"
+                               " WHERE status = 'PENDING' AND type = 'DEPOSIT') AND t.id > ?")
             if actor["role"] == "TELLER":
                 sql += " AND u.role = 'USER' AND u.id <> ?"
                 args: tuple = (after_id or 0, actor["id"])

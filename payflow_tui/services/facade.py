@@ -14,8 +14,11 @@ from .auth import AuthMixin
 from .bulk import BulkMixin
 from .deposits import DepositsMixin
 from .integrity import IntegrityMixin
+from .notify import NotifyMixin
 from .payments import PaymentsMixin
 from .queries import QueriesMixin
+from .reports import ReportsMixin
+from .rules import FraudMixin
 from .sandbox import SandboxMixin
 from .subscriptions import SubscriptionsMixin
 
@@ -28,7 +31,10 @@ class PayFlow(
     AdminMixin,
     QueriesMixin,
     SandboxMixin,
+    FraudMixin,  # before IntegrityMixin: its verify() runs the wallet integrity check first
     IntegrityMixin,
+    ReportsMixin,
+    NotifyMixin,
     SubscriptionsMixin,
 ):
     """The transactional service module.

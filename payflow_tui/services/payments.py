@@ -38,12 +38,14 @@ class PaymentsMixin(ServiceBase):
     # -- withdrawals ---------------------------------------------------------------------
 
     def withdraw(self, session: Session, amount: int, *, for_email: str | None = None,
-                 key: str | None = None, memo: str | None = None):
+                 key: str | None = None, memo: str | None = None, otp: str | None = None):
         """Pay cash out of a wallet: the wallet is debited to cash clearing.
 
         Callers: any role for their own wallet; TELLER for an account holder;
         ADMIN for anyone. Refuses a short balance, a frozen wallet and a locked
-        or disabled customer (each recorded as a FAILED withdrawal).
+        or disabled customer (each recorded as a FAILED withdrawal). At or above
+        the step-up threshold the caller's current two-factor code ``otp`` is
+        needed (OTP_REQUIRED, OTP_INVALID).
         """
         key = idem.check_key(key)
         memo = _clean_memo(memo)
@@ -58,13 +60,18 @@ class PaymentsMixin(ServiceBase):
             now = self._now(conn)
             wallet = self._wallet_of(conn, subject["id"])
             mv = Movement("WITHDRAWAL", actor["id"], subject["id"], wallet["id"], amount, now)
+            self._check_step_up(conn, actor, mv, otp, memo=memo)
             reference = new_reference("WITHDRAWAL")
-            refusal = self._withdrawal_refusal(subject, wallet, amount)
-            if refusal is None:
-                self._rules_before(conn, mv)
-            if refusal is not None:
-                self._refuse(conn, mv, wallet, type="WITHDRAWAL", reference=reference, error=refusal,
+
+            def refuse(error: E.PayFlowError) -> None:
+                self._refuse(conn, mv, wallet, type="WITHDRAWAL", reference=reference, error=error,
                              key=key, operation="withdraw", params=params, memo=memo)
+
+            mv.refuse = refuse
+            refusal = _withdrawal_refusal(subject, self._locked(conn, subject), wallet, amount)
+            if refusal is not None:
+                refuse(refusal)
+            self._rules_before(conn, mv)
             cash = system_account(conn, "CASH_CLEARING", wallet["currency"])
             entry = post_entry(conn, now, "WITHDRAWAL", f"Withdrawal {reference}",
                                [(wallet["account_id"], -amount), (cash, amount)])
@@ -80,24 +87,10 @@ class PaymentsMixin(ServiceBase):
                        amount=amount, wallet_id=wallet["id"])
             return load_tx(conn, tx_id)
 
-    def _withdrawal_refusal(self, subject, wallet, amount) -> E.PayFlowError | None:
-        if subject["status"] == "DISABLED":
-            return E.AccountDisabled(f"{subject['email']}'s account is disabled.")
-        if subject["status"] == "LOCKED":
-            return E.AccountLocked(f"{subject['email']}'s account is locked.")
-        if wallet["frozen"]:
-            return E.WalletFrozen(f"The wallet is frozen: {wallet['frozen_reason']}")
-        if wallet["balance"] < amount:
-            return E.InsufficientFunds(
-                f"Insufficient funds: the balance is {format_amount(wallet['balance'], wallet['currency'])},"
-                f" the withdrawal {format_amount(amount, wallet['currency'])}."
-            )
-        return None
-
     # -- transfers -----------------------------------------------------------------------
 
     def transfer(self, session: Session, to_email: str, amount: int, *, key: str | None = None,
-                 memo: str | None = None) -> TransferResult:
+                 memo: str | None = None, otp: str | None = None) -> TransferResult:
         """Move money from the caller's wallet to another user's, by email.
 
         Callers: any logged-in user, from their own wallet. The balance check,
@@ -105,6 +98,8 @@ class PaymentsMixin(ServiceBase):
         transaction. Refuses: to oneself, an unknown recipient, insufficient
         funds, a frozen wallet on either side, a locked or disabled user on
         either side, different currencies (each recorded as a FAILED transfer).
+        At or above the step-up threshold the caller's current two-factor code
+        ``otp`` is needed (OTP_REQUIRED, OTP_INVALID).
         """
         key = idem.check_key(key)
         memo = _clean_memo(memo)
@@ -117,25 +112,34 @@ class PaymentsMixin(ServiceBase):
             params = {"to": to_email.lower(), "amount": amount, "memo": memo}
             stored = idem.lookup(conn, actor["id"], key, "transfer", params)
             if stored is not None:
-                return self._transfer_result(conn, idem.replay(stored)["transfer_ref"], actor["id"])
-            return self._transfer_locked(conn, actor, to_email, amount, key, memo, params)
+                original = idem.replay(stored)
+                return self._transfer_result(conn, original["transfer_ref"], actor["id"],
+                                             balance_after=original.get("balance_after"))
+            return self._transfer_locked(conn, actor, to_email, amount, key, memo, params, otp)
 
-    def _transfer_locked(self, conn, actor, to_email, amount, key, memo, params) -> TransferResult:
+    def _transfer_locked(self, conn, actor, to_email, amount, key, memo, params,
+                         otp=None) -> TransferResult:
         now = self._now(conn)
         sender_wallet = self._wallet_of(conn, actor["id"])
         recipient = self._user_by_email(conn, to_email)
         recipient_wallet = self._wallet_of(conn, recipient["id"]) if recipient else None
         mv = Movement("TRANSFER", actor["id"], actor["id"], sender_wallet["id"], amount, now,
                       counterparty_wallet_id=recipient_wallet["id"] if recipient_wallet else None)
+        self._check_step_up(conn, actor, mv, otp, memo=memo)
         transfer_ref = new_reference("TRANSFER")
-        refusal = _transfer_refusal(sender_wallet, recipient, recipient_wallet, amount, to_email)
-        if refusal is None:
-            self._rules_before(conn, mv)
-        if refusal is not None:
+
+        def refuse(error: E.PayFlowError) -> None:
             self._refuse(conn, mv, sender_wallet, type="TRANSFER", reference=f"{transfer_ref}-D",
-                         error=refusal, key=key, operation="transfer", params=params,
+                         error=error, key=key, operation="transfer", params=params,
                          transfer_ref=transfer_ref, memo=memo,
                          counterparty_wallet_id=mv.counterparty_wallet_id)
+
+        mv.refuse = refuse
+        refusal = _transfer_refusal(sender_wallet, recipient, bool(recipient) and self._locked(conn, recipient),
+                                    recipient_wallet, amount, to_email)
+        if refusal is not None:
+            refuse(refusal)
+        self._rules_before(conn, mv)
         entry = post_entry(
             conn, now, "TRANSFER", f"Transfer {transfer_ref}",
             [(sender_wallet["account_id"], -amount), (recipient_wallet["account_id"], amount)],
@@ -150,7 +154,10 @@ class PaymentsMixin(ServiceBase):
                                        counterparty_wallet_id=sender_wallet["id"], **common)
         mv.status, mv.transaction_ids = "SUCCESS", [debit_id, credit_id]
         self._rules_after(conn, mv)
-        idem.record(conn, actor["id"], key, "transfer", params, {"transfer_ref": transfer_ref}, now)
+        # The balance is kept with the key so a replay answers exactly as the original did.
+        balance_after = self._wallet_of(conn, actor["id"])["balance"]
+        idem.record(conn, actor["id"], key, "transfer", params,
+                    {"transfer_ref": transfer_ref, "balance_after": balance_after}, now)
         payload = dict(transfer_ref=transfer_ref, amount=amount, memo=memo)
         self._emit(conn, "transfer.sent", user_id=actor["id"], wallet_id=sender_wallet["id"],
                    to=recipient["email"], **payload)
@@ -158,12 +165,13 @@ class PaymentsMixin(ServiceBase):
                    sender=actor["email"], **payload)
         return self._transfer_result(conn, transfer_ref, actor["id"])
 
-    def _transfer_result(self, conn, transfer_ref: str, sender_id: int) -> TransferResult:
+    def _transfer_result(self, conn, transfer_ref: str, sender_id: int, *,
+                         balance_after: int | None = None) -> TransferResult:
         debit = load_tx_by_ref(conn, f"{transfer_ref}-D")
         credit = load_tx_by_ref(conn, f"{transfer_ref}-C")
         if credit is None:  # a replay of a refused transfer re-raises before this
             raise E.NotFound(f"Transfer {transfer_ref} did not complete.")
-        balance = self._wallet_of(conn, sender_id)["balance"]
+        balance = self._wallet_of(conn, sender_id)["balance"] if balance_after is None else balance_after
         return TransferResult(transfer_ref, debit.amount, debit.currency, debit, credit, balance)
 
     def recipient_preview(self, session: Session, to_email: str) -> dict:
@@ -182,7 +190,22 @@ class PaymentsMixin(ServiceBase):
             return {"name": user["name"], "email": user["email"], "balance": balance}
 
 
-def _transfer_refusal(sender_wallet, recipient, recipient_wallet, amount, to_email):
+def _withdrawal_refusal(subject, locked: bool, wallet, amount) -> E.PayFlowError | None:
+    if subject["status"] == "DISABLED":
+        return E.AccountDisabled(f"{subject['email']}'s account is disabled.")
+    if locked:
+        return E.AccountLocked(f"{subject['email']}'s account is locked.")
+    if wallet["frozen"]:
+        return E.WalletFrozen(f"The wallet is frozen: {wallet['frozen_reason']}")
+    if wallet["balance"] < amount:
+        return E.InsufficientFunds(
+            f"Insufficient funds: the balance is {format_amount(wallet['balance'], wallet['currency'])},"
+            f" the withdrawal {format_amount(amount, wallet['currency'])}."
+        )
+    return None
+
+
+def _transfer_refusal(sender_wallet, recipient, recipient_locked: bool, recipient_wallet, amount, to_email):
     currency = sender_wallet["currency"]
     if recipient is None:
         return E.NotFound(f"No account holder with email {to_email}.")
@@ -190,7 +213,7 @@ def _transfer_refusal(sender_wallet, recipient, recipient_wallet, amount, to_ema
         return E.SameWallet("You cannot send money to yourself.")
     if recipient["status"] == "DISABLED":
         return E.AccountDisabled(f"The recipient's account ({recipient['email']}) is disabled.")
-    if recipient["status"] == "LOCKED":
+    if recipient_locked:
         return E.AccountLocked(f"The recipient's account ({recipient['email']}) is locked.")
     if sender_wallet["frozen"]:
         return E.WalletFrozen(f"Your wallet is frozen: {sender_wallet['frozen_reason']}")

@@ -7,7 +7,8 @@ from datetime import datetime
 
 from ..clock import from_iso, to_iso
 from . import errors as E
-from .base import STAFF, ServiceBase, Session
+from .base import STAFF, ServiceBase, Session, check_cursor, check_date, check_limit
+from .query_plans import equality_filter
 from .views import TX_SELECT, Page, TransactionView, WalletView, tx_view, wallet_view
 
 TX_TYPES = ("DEPOSIT", "WITHDRAWAL", "TRANSFER", "SUBSCRIPTION")
@@ -17,20 +18,16 @@ TX_STATUSES = ("PENDING", "SUCCESS", "FAILED")
 def tx_filters(*, type: str | None = None, status: str | None = None, date_from: datetime | None = None,
                date_to: datetime | None = None, search: str | None = None) -> tuple[list[str], list]:
     """SQL conditions for the transaction filters shared by every listing."""
+    check_date(date_from, "date_from")
+    check_date(date_to, "date_to")
     where: list[str] = []
     args: list = []
     if type:
-        t = type.strip().upper()
-        if t not in TX_TYPES:
-            raise E.InvalidInput(f"Type must be one of {', '.join(TX_TYPES)}.")
         where.append("t.type = ?")
-        args.append(t)
+        args.append(_choice(type, TX_TYPES, "Type"))
     if status:
-        s = status.strip().upper()
-        if s not in TX_STATUSES:
-            raise E.InvalidInput(f"Status must be one of {', '.join(TX_STATUSES)}.")
         where.append("t.status = ?")
-        args.append(s)
+        args.append(_choice(status, TX_STATUSES, "Status"))
     if date_from:
         where.append("t.created_at >= ?")
         args.append(to_iso(date_from))
@@ -38,11 +35,20 @@ def tx_filters(*, type: str | None = None, status: str | None = None, date_from:
         where.append("t.created_at < ?")
         args.append(to_iso(date_to))
     if search and search.strip():
-        where.append("t.reference LIKE ?")
-        args.append(search.strip().upper().replace("%", "") + "%")
+        # A prefix as a range, so the reference index serves it (LIKE would read every row).
+        prefix = search.strip().upper()
+        where.append("t.reference >= ? AND t.reference < ?")
+        args += [prefix, prefix + "\uffff"]
     if date_from and date_to and date_from >= date_to:
         raise E.InvalidInput("The start date must be before the end date.")
     return where, args
+
+
+def _choice(value: str, allowed: tuple[str, ...], label: str) -> str:
+    value = value.strip().upper()
+    if value not in allowed:
+        raise E.InvalidInput(f"{label} must be one of {', '.join(allowed)}.")
+    return value
 
 
 class QueriesMixin(ServiceBase):
@@ -65,7 +71,7 @@ class QueriesMixin(ServiceBase):
         previous page's ``next_cursor``. Filters: type, status, date_from,
         date_to, search (a reference prefix).
         """
-        limit = _check_limit(limit)
+        limit, before_id = check_limit(limit), check_cursor(before_id)
         with self._read() as conn:
             actor = self._actor(conn, session)
             subject = self._subject(conn, actor, for_email)
@@ -77,10 +83,18 @@ class QueriesMixin(ServiceBase):
     def all_transactions(self, session: Session, *, limit: int = 50, before_id: int | None = None,
                          email: str | None = None, **filters) -> Page:
         """Every wallet's transactions, newest first. Callers: ADMIN."""
-        limit = _check_limit(limit)
+        limit, before_id = check_limit(limit), check_cursor(before_id)
+        status, kind = filters.pop("status", None), filters.pop("type", None)
         with self._read() as conn:
             self._actor(conn, session, "ADMIN")
             where, args = tx_filters(**filters)
+            equal: list[tuple[str, object]] = []
+            if status or kind:  # the (status, type) index: every status when only a type is asked
+                equal.append(("status", _choice(status, TX_STATUSES, "Status") if status else TX_STATUSES))
+            if kind:
+                equal.append(("type", _choice(kind, TX_TYPES, "Type")))
+            more, values = equality_filter(conn, "transactions", "t", equal)
+            where, args = [*more, *where], [*values, *args]
             if email:
                 user = self._user_by_email(conn, email)
                 if user is None:
@@ -90,7 +104,11 @@ class QueriesMixin(ServiceBase):
             return _page(conn, where, args, limit, before_id)
 
     def get_transaction(self, session: Session, reference: str) -> TransactionView:
-        """One transaction by reference. Callers: its owner; TELLER (account holders); ADMIN."""
+        """One transaction by reference. Callers: its owner; TELLER (account holders); ADMIN.
+
+        Refuses anyone else with PERMISSION_DENIED, as every other look at
+        another's wallet is refused.
+        """
         with self._read() as conn:
             actor = self._actor(conn, session)
             row = conn.execute(TX_SELECT + " WHERE t.reference = ?",
@@ -100,40 +118,46 @@ class QueriesMixin(ServiceBase):
             owner = conn.execute("SELECT u.* FROM users u JOIN wallets w ON w.user_id = u.id"
                                  " WHERE w.id = ?", (row["wallet_id"],)).fetchone()
             if owner["id"] != actor["id"]:
-                if actor["role"] not in STAFF or (actor["role"] == "TELLER" and owner["role"] != "USER"):
-                    raise E.NotFound(f"No transaction with reference {reference}.")
+                if actor["role"] not in STAFF:
+                    raise E.PermissionDenied("You may see only your own transactions.")
+                if actor["role"] == "TELLER" and owner["role"] != "USER":
+                    raise E.PermissionDenied("A teller looks up account holders' transactions only.")
             return tx_view(row)
 
-    def changes_marker(self, session: Session) -> tuple:
-        """A cheap fingerprint of what a screen shows; when it changes, reload.
+    def data_version(self) -> int:
+        """A number that changes whenever any connection commits to the database.
 
-        Any logged-in user. Reads the newest transaction id and update time,
-        the caller's wallet row and the newest audit id.
+        Screens poll it to reload when another terminal changes something. It
+        reveals nothing, so it needs no session, and polling it is not activity.
         """
-        with self._read() as conn:
-            actor = self._actor(conn, session)
-            tx = conn.execute("SELECT max(id), max(updated_at) FROM transactions").fetchone()
-            w = conn.execute("SELECT balance, frozen FROM wallets WHERE user_id = ?", (actor["id"],)).fetchone()
-            audit = conn.execute("SELECT max(id) FROM audit_log").fetchone()
-            return (tx[0], tx[1], w[0], w[1], audit[0], actor["status"], actor["role"])
+        with self._conns_lock:
+            if getattr(self, "_poll_conn", None) is None:
+                from .. import db as dbmod
+
+                self._poll_conn = dbmod.connect(self.path)
+                self._all_conns.append(self._poll_conn)
+            return self._poll_conn.execute("PRAGMA data_version").fetchone()[0]
 
     def audit_entries(self, session: Session, *, limit: int = 100, before_id: int | None = None,
                       actor_email: str | None = None, subject_email: str | None = None,
                       action: str | None = None, date_from: datetime | None = None,
                       date_to: datetime | None = None) -> Page:
         """The audit log, newest first. Callers: ADMIN."""
-        limit = _check_limit(limit)
+        limit, before_id = check_limit(limit), check_cursor(before_id)
+        check_date(date_from, "date_from")
+        check_date(date_to, "date_to")
         with self._read() as conn:
             self._actor(conn, session, "ADMIN")
             where, args = ["a.id < ?"], [before_id or 2**62]
-            for email, column in ((actor_email, "a.actor_user_id"), (subject_email, "a.subject_user_id")):
+            equal: list[tuple[str, object]] = []
+            for email, column in ((actor_email, "actor_user_id"), (subject_email, "subject_user_id")):
                 if email:
                     user = self._user_by_email(conn, email)
-                    where.append(f"{column} = ?")
-                    args.append(user["id"] if user else -1)
+                    equal.append((column, user["id"] if user else -1))
             if action:
-                where.append("a.action = ?")
-                args.append(action.strip().upper())
+                equal.append(("action", action.strip().upper()))
+            more, values = equality_filter(conn, "audit_log", "a", equal)
+            where, args = [*where, *more], [*args, *values]
             if date_from:
                 where.append("a.at >= ?")
                 args.append(to_iso(date_from))
@@ -154,10 +178,8 @@ class QueriesMixin(ServiceBase):
             return Page(items, items[-1]["id"] if len(rows) > limit else None)
 
 
-def _check_limit(limit: int) -> int:
-    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= 10_000:
-        raise E.InvalidInput("Limit must be a whole number from 1 to 10000.")
-    return limit
+# The name this check had before it moved to base.py, for modules that import it from here.
+_check_limit = check_limit
 
 
 def _page(conn, where: list[str], args: list, limit: int, before_id: int | None) -> Page:

@@ -4,12 +4,7 @@ from __future__ import annotations
 
 
 def run_app(db_path: str) -> int:
-    from textual.app import App
-    from textual.widgets import Static
+    from .app import create_app
 
-    class Placeholder(App):
-        def compose(self):
-            yield Static(f"PayFlow — {db_path}. Press Ctrl+Q to quit.")
-
-    Placeholder().run()
+    create_app(db_path).run()
     return 0

@@ -1,0 +1,217 @@
+"""How fast the staff screens open and page on a large ledger.
+
+    .venv/bin/python bench/staff_screens.py [--rows 1000000] [--repeat 5]
+
+Builds two databases in a temporary folder: a small one (the baseline, 1,000
+transactions) and a large one (with a fifth as many audit entries), then opens the all-transactions screen (with
+and without filters), pages it, and opens the audit log and the pending
+deposits queue on each, headless at 100x30; then times the service calls
+behind them alone. Prints medians and the ratio large/small; asserts nothing
+(timings depend on the machine).
+
+The large database is filled with direct inserts: realistic shapes (mostly
+successful deposits, withdrawals and transfers, a few failures, a short
+pending queue), not a balanced ledger, since only reading is measured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import random
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from argon2 import PasswordHasher  # noqa: E402
+
+from payflow_tui.clock import FrozenClock, to_iso  # noqa: E402
+from payflow_tui.services import PayFlow  # noqa: E402
+from payflow_tui.tui.app import create_app  # noqa: E402
+
+PASSWORD = "correct-horse-battery"
+START = datetime(2026, 1, 15, 9, 0, tzinfo=timezone.utc)
+FAST = PasswordHasher(time_cost=2, memory_cost=19 * 1024, parallelism=1)
+CUSTOMERS = 50
+
+
+def build(path: Path, rows: int, clock: FrozenClock) -> tuple[PayFlow, object]:
+    pf = PayFlow.open(path, clock=clock, password_hasher=FAST)
+    pf.create_first_admin("admin@bank.test", "Ada Admin", PASSWORD)
+    admin = pf.login("admin@bank.test", PASSWORD)
+    for n in range(CUSTOMERS):
+        pf.create_user(admin, f"customer{n:03d}@bank.test", f"Customer {n:03d}", PASSWORD, "USER")
+    conn = pf._conn()
+    wallets = [r[0] for r in conn.execute("SELECT id FROM wallets")]
+    rng = random.Random(7)
+    conn.execute("BEGIN IMMEDIATE")
+    entry = conn.execute(
+        "INSERT INTO journal_entries (kind, description, created_at, prev_hash, hash)"
+        " VALUES ('BENCH', 'bench rows', ?, ?, ?)", (to_iso(START), "0" * 64, "f" * 64)).lastrowid
+    first = START - timedelta(days=365)
+    step = timedelta(days=365) / max(rows, 1)
+    batch = []
+    for i in range(rows):
+        kind = rng.choices(("DEPOSIT", "WITHDRAWAL", "TRANSFER"), (5, 3, 4))[0]
+        pending = kind == "DEPOSIT" and i > rows - 40
+        status = "PENDING" if pending else ("FAILED" if rng.random() < 0.03 else "SUCCESS")
+        at = to_iso(first + step * i)
+        batch.append((rng.choice(wallets), kind, "CREDIT" if kind == "DEPOSIT" else "DEBIT",
+                      rng.randint(100, 5_000_000), status, f"B{i:011d}",
+                      f"T{i:011d}" if kind == "TRANSFER" else None,
+                      "bench failure" if status == "FAILED" else None,
+                      entry if status == "SUCCESS" else None, at, at))
+        if len(batch) == 50_000:
+            _insert(conn, batch)
+            batch.clear()
+    _insert(conn, batch)
+    users = [r[0] for r in conn.execute("SELECT id FROM users")]
+    actions = ("LOGIN", "LOGIN", "LOGIN", "DEPOSIT_CONFIRMED", "LOGIN_FAILED", "SETTING_CHANGED")
+    last = conn.execute("SELECT max(id) FROM audit_log").fetchone()[0]
+    conn.executemany(
+        "INSERT INTO audit_log (id, at, actor_user_id, action, subject_user_id, details, prev_hash, hash)"
+        " VALUES (?, ?, ?, ?, ?, '{}', ?, ?)",
+        [(last + 1 + i, to_iso(first + step * i * 5), rng.choice(users), rng.choice(actions),
+          rng.choice(users), "0" * 64, f"{i:064x}") for i in range(rows // 5)])
+    conn.execute("COMMIT")
+    conn.execute("ANALYZE")
+    return pf, pf.login("admin@bank.test", PASSWORD)
+
+
+def _insert(conn, batch) -> None:
+    conn.executemany(
+        "INSERT INTO transactions (wallet_id, type, direction, amount, currency, status, reference,"
+        " transfer_ref, failure_reason, journal_entry_id, created_at, updated_at)"
+        " VALUES (?,?,?,?,'NGN',?,?,?,?,?,?,?)", batch)
+
+
+async def measure(pf: PayFlow, admin, repeat: int) -> dict[str, list[float]]:
+    from payflow_tui.tui.screens.all_transactions import AllTransactionsScreen
+    from payflow_tui.tui.screens.audit_log import AuditLogScreen
+    from payflow_tui.tui.screens.pending_deposits import PendingDepositsScreen
+    from payflow_tui.tui.widgets.tx_table import TransactionTable
+
+    times: dict[str, list[float]] = {}
+    app = create_app(pf=pf, poll=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        app.signed_in(admin)
+        await pilot.pause()
+
+        async def settled() -> None:
+            await app.workers.wait_for_complete()
+            await pilot.pause()
+
+        async def timed(name: str, action) -> None:
+            started = time.perf_counter()
+            await action()
+            await settled()
+            times.setdefault(name, []).append(time.perf_counter() - started)
+
+        for _ in range(repeat):
+            async def open_all() -> None:
+                await app.push_screen(AllTransactionsScreen())
+            await timed("all transactions: open", open_all)
+            screen = app.screen
+            await timed("all transactions: next page", lambda: pilot.press("n"))
+            await timed("all transactions: next page again", lambda: pilot.press("n"))
+            for label, widget_id, value in (("type DEPOSIT", "#tx-type", "DEPOSIT"),
+                                            ("status FAILED", "#tx-status", "FAILED")):
+                async def pick(widget_id=widget_id, value=value) -> None:
+                    screen.query_one(widget_id).value = value
+                await timed(f"all transactions: filter {label}", pick)
+            screen.query_one("#tx-type").clear()
+            screen.query_one("#tx-status").clear()
+            await settled()
+            for label, field, text in (("email", "#tx-email", "customer007@bank.test"),
+                                       ("reference prefix", "#tx-ref", "B0000000001"),
+                                       ("from date", "#tx-from", "2025-06-01")):
+                async def typed(field=field, text=text) -> None:
+                    screen.query_one(field).value = text
+                    screen._apply()
+                await timed(f"all transactions: filter {label}", typed)
+                assert screen.query_one(TransactionTable)._rows, f"the {label} filter should match"
+                screen.query_one(field).value = ""
+            app.pop_screen()
+            await settled()
+
+            async def open_audit() -> None:
+                await app.push_screen(AuditLogScreen())
+            await timed("audit log: open", open_audit)
+            app.pop_screen()
+            await settled()
+
+            async def open_queue() -> None:
+                await app.push_screen(PendingDepositsScreen())
+            await timed("pending deposits: open", open_queue)
+            app.pop_screen()
+            await settled()
+    return times
+
+
+def service_times(pf: PayFlow, admin, repeat: int) -> dict[str, list[float]]:
+    """The database part alone: each screen's service call, timed directly."""
+    day = datetime(2025, 6, 1, tzinfo=timezone.utc)
+    calls = {
+        "all_transactions()": lambda: pf.all_transactions(admin),
+        "all_transactions(status=SUCCESS)": lambda: pf.all_transactions(admin, status="SUCCESS"),
+        "all_transactions(status=PENDING)": lambda: pf.all_transactions(admin, status="PENDING"),
+        "all_transactions(type=SUBSCRIPTION)": lambda: pf.all_transactions(admin, type="SUBSCRIPTION"),
+        "all_transactions(search=prefix)": lambda: pf.all_transactions(admin, search="B0000000001"),
+        "all_transactions(date_from=...)": lambda: pf.all_transactions(admin, date_from=day),
+        "audit_entries()": lambda: pf.audit_entries(admin),
+        "audit_entries(action=LOGIN)": lambda: pf.audit_entries(admin, action="LOGIN"),
+        "audit_entries(action=rare)": lambda: pf.audit_entries(admin, action="WALLET_FROZEN"),
+        "pending_deposits()": lambda: pf.pending_deposits(admin),
+    }
+    times: dict[str, list[float]] = {}
+    for _ in range(repeat):
+        for name, call in calls.items():
+            started = time.perf_counter()
+            call()
+            times.setdefault(name, []).append(time.perf_counter() - started)
+    return times
+
+
+def report(title: str, rows: int, results: dict[str, dict[str, list[float]]], scale: float, unit: str) -> None:
+    print(f"\n{title}")
+    print(f"{'step':<44}{'1,000 rows':>12}{rows:>12,}{'ratio':>8}   ({unit})")
+    for name, small in results["baseline"].items():
+        base, big = statistics.median(small), statistics.median(results["large"][name])
+        print(f"{name:<44}{base * scale:>12.3f}{big * scale:>12.3f}{big / base:>8.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        databases = {}
+        for label, rows in (("baseline", 1_000), ("large", args.rows)):
+            started = time.perf_counter()
+            databases[label] = build(Path(folder) / f"{label}.db", rows, FrozenClock(START))
+            print(f"built {label} database: {rows:,} transactions in {time.perf_counter() - started:.1f} s",
+                  flush=True)
+        # Alternate the two databases run by run, so a busy machine slows both alike.
+        results: dict[str, dict[str, list[float]]] = {"baseline": {}, "large": {}}
+        for _ in range(args.repeat):
+            for label, (pf, admin) in databases.items():
+                for name, times in asyncio.run(measure(pf, admin, 1)).items():
+                    results[label].setdefault(name, []).extend(times)
+        services = {label: service_times(pf, admin, args.repeat * 4)
+                    for label, (pf, admin) in databases.items()}
+        for pf, _ in databases.values():
+            pf.close()
+    report(f"screens, medians of {args.repeat} runs, headless at 100x30 (open or step until drawn)",
+           args.rows, results, 1, "seconds")
+    report(f"service calls alone, medians of {args.repeat * 4} calls", args.rows, services, 1000, "ms")
+
+
+if __name__ == "__main__":
+    main()

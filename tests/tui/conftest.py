@@ -1,0 +1,32 @@
+"""App fixtures: the real app on a temporary database with a frozen clock."""
+
+from __future__ import annotations
+
+import pytest
+
+from payflow_tui.tui.app import create_app
+from tests.conftest import PASSWORD, Bank  # noqa: F401  (re-exported for TUI tests)
+
+SIZE = (100, 30)
+
+
+@pytest.fixture
+def make_app(pf):
+    """Build the app over the test's PayFlow; polling off so tests drive reloads themselves."""
+
+    def factory(**kwargs):
+        return create_app(pf=pf, poll=kwargs.pop("poll", False), **kwargs)
+
+    return factory
+
+
+async def settle(pilot) -> None:
+    """Wait until every service call has come back and the screen has redrawn."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def type_text(pilot, text: str) -> None:
+    await pilot.press(*list(text))
