@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from conftest import FAST_HASHER, PASSWORD
+from tests.conftest import FAST_HASHER, PASSWORD
 
 from payflow_tui.clock import from_iso
 from payflow_tui.services import PayFlowError

@@ -9,8 +9,8 @@ import sys
 import time
 
 import pytest
-from conftest import FAST_HASHER, PASSWORD, Bank
-from subs_support import GOLD_PRICE
+from tests.conftest import FAST_HASHER, PASSWORD, Bank
+from tests.subs_support import GOLD_PRICE
 
 from payflow_tui.cli import main
 from payflow_tui.services import PayFlow

@@ -6,7 +6,7 @@ import json
 import sqlite3
 
 import pytest
-from subs_support import GOLD_PRICE, advance
+from tests.subs_support import GOLD_PRICE, advance
 
 from payflow_tui.services import errors as E
 

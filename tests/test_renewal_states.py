@@ -6,7 +6,7 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
-from subs_support import GOLD_PRICE, advance, assert_money_conserved, charges, relogin, subscription_txs
+from tests.subs_support import GOLD_PRICE, advance, assert_money_conserved, charges, relogin, subscription_txs
 
 from payflow_tui.services import errors as E
 
@@ -241,7 +241,7 @@ def test_one_broken_subscription_does_not_stop_the_run(bank, subscribed, clock, 
 
 
 def test_a_blocking_fraud_rule_refuses_a_renewal_like_a_short_balance(db_path, clock):
-    from conftest import FAST_HASHER, Bank
+    from tests.conftest import FAST_HASHER, Bank
 
     from payflow_tui.services import PayFlow
     from payflow_tui.services.base import CommittedRefusal

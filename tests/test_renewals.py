@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from subs_support import (GOLD_PRICE, advance, assert_money_conserved, charges, relogin, set_time,
+from tests.subs_support import (GOLD_PRICE, advance, assert_money_conserved, charges, relogin, set_time,
                           subscription_txs)
 
 DAY = timedelta(days=1)

@@ -10,8 +10,8 @@ import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from conftest import FAST_HASHER, Bank
-from subs_support import GOLD_PRICE, add_customers, advance, assert_money_conserved, charges, relogin
+from tests.conftest import FAST_HASHER, Bank
+from tests.subs_support import GOLD_PRICE, add_customers, advance, assert_money_conserved, charges, relogin
 
 from payflow_tui.clock import to_iso
 from payflow_tui.services import PayFlow, ScheduledTask, Scheduler

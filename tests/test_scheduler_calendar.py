@@ -7,7 +7,7 @@ from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
-from subs_support import set_time
+from tests.subs_support import set_time
 
 from payflow_tui.services import Scheduler
 from payflow_tui.services import errors as E

@@ -11,8 +11,8 @@ import sys
 import time
 
 import pytest
-from conftest import FAST_HASHER, Bank
-from subs_support import GOLD_PRICE, add_customers, assert_money_conserved
+from tests.conftest import FAST_HASHER, Bank
+from tests.subs_support import GOLD_PRICE, add_customers, assert_money_conserved
 
 from payflow_tui.services import PayFlow
 

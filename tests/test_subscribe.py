@@ -7,8 +7,8 @@ import sqlite3
 from datetime import timedelta
 
 import pytest
-from conftest import FAST_HASHER
-from subs_support import GOLD_PRICE, advance, assert_money_conserved, charges, subscription_txs
+from tests.conftest import FAST_HASHER
+from tests.subs_support import GOLD_PRICE, advance, assert_money_conserved, charges, subscription_txs
 
 from payflow_tui.services import PayFlow
 from payflow_tui.services import errors as E
@@ -205,8 +205,8 @@ class _Recording(PayFlow):
 
 
 def test_outbox_events_for_charges_suspensions_and_expiry(db_path, clock):
-    from conftest import Bank
-    from subs_support import relogin
+    from tests.conftest import Bank
+    from tests.subs_support import relogin
 
     pf = _Recording.open(db_path, clock=clock, password_hasher=FAST_HASHER)
     pf.events = []
