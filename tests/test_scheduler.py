@@ -126,7 +126,7 @@ def test_run_now_and_status_are_for_admins(bank, clock):
     status = pf.scheduler_status(bank.admin)
     assert status.last_run == run and not status.running and status.lease_holder is None
     assert status.next_run_at == datetime(2026, 1, 15, 23, tzinfo=UTC)
-    assert [t.name for t in status.tasks] == ["expire_deposits", "renewals"]
+    assert [t.name for t in status.tasks] == ["expire_deposits", "renewals", "wallet_integrity", "deliveries"]
     assert status.to_json()["last_run"]["status"] == "DONE"
     assert [r.id for r in pf.scheduler_runs(bank.admin)] == [run.id]
     details = json.loads(pf._conn().execute(
@@ -162,10 +162,10 @@ class _ExtendedPayFlow(_Extras, PayFlow):
 def test_features_add_periodic_work_through_the_task_list(db_path, clock):
     pf = _ExtendedPayFlow.open(db_path, clock=clock, password_hasher=FAST_HASHER)
     pf.calls = {"integrity": 0, "webhooks": 0}
-    assert [t.name for t in pf._scheduler_tasks()] == ["expire_deposits", "renewals", "integrity",
-                                                       "webhooks", "broken"]
+    assert [t.name for t in pf._scheduler_tasks()] == ["expire_deposits", "renewals", "wallet_integrity",
+                                                       "deliveries", "integrity", "webhooks", "broken"]
     loop = Scheduler(pf, tick=30)
-    assert loop.step() == 5.0  # the webhooks are next due in five seconds
+    assert loop.step() == 2.0  # the core's delivery pass is next due in two seconds, ours in five
     assert pf.calls == {"integrity": 1, "webhooks": 1}
     run = loop.last_run
     assert run.status == "DONE" and run.errors == 1
@@ -255,3 +255,36 @@ def test_on_a_sandbox_moving_the_clock_renews_exactly_as_real_time_would(tmp_pat
     assert_money_conserved(real)
     sandbox.close()
     real.close()
+
+
+def test_every_run_checks_wallet_integrity(bank, clock):
+    pf = bank.pf
+    bank.fund(bank.ada, 10_000)
+    with pf._write() as conn:  # a balance edited behind the ledger's back
+        conn.execute("UPDATE wallets SET balance = balance + 1 WHERE user_id ="
+                     " (SELECT id FROM users WHERE email = 'ada@bank.test')")
+    run = pf.run_scheduled_work()
+    assert run.details["wallet_integrity"] == {"wallets_checked": 4, "wallets_mismatched": 1}
+    assert pf.wallet(bank.ada).frozen
+
+
+def test_delivery_passes_need_no_lease_and_idle_ones_write_nothing(bank, clock, db_path, monkeypatch):
+    pf = bank.pf
+    passes = []
+    monkeypatch.setattr(pf, "deliver_due_webhooks", lambda: passes.append(clock.now) or
+                        {"attempted": len(passes) - 1, "delivered": len(passes) - 1})
+    other = PayFlow.open(db_path, clock=clock, password_hasher=FAST_HASHER)
+    assert other._take_lease("elsewhere", 60)  # another process is in the middle of a run
+    loop = Scheduler(pf, tick=30)
+    assert loop.step() == 2.0 and len(passes) == 1  # delivered anyway; the cron work waits
+    assert pf._conn().execute("SELECT count(*) FROM scheduler_task_state").fetchone()[0] == 0
+    clock.advance(seconds=1)
+    loop.step()
+    assert len(passes) == 1
+    clock.advance(seconds=1)
+    loop.step()
+    assert len(passes) == 2  # this pass delivered something, so it is on record
+    state = pf._conn().execute("SELECT name, last_status FROM scheduler_task_state").fetchall()
+    assert [tuple(r) for r in state] == [("deliveries", "OK")]
+    assert runs(pf) == []
+    other.close()

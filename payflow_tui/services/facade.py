@@ -20,6 +20,7 @@ from .queries import QueriesMixin
 from .reports import ReportsMixin
 from .rules import FraudMixin
 from .sandbox import SandboxMixin
+from .scheduled_work import ScheduledWorkMixin
 from .subscriptions import SubscriptionsMixin
 
 
@@ -35,6 +36,7 @@ class PayFlow(
     IntegrityMixin,
     ReportsMixin,
     NotifyMixin,
+    ScheduledWorkMixin,  # before SubscriptionsMixin: its checks run after the renewals
     SubscriptionsMixin,
 ):
     """The transactional service module.
