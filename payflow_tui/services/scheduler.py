@@ -7,8 +7,9 @@ cron run (the ``scheduler_cron`` setting, read in the ``timezone`` setting);
 a task with ``every`` runs that often (wall time), between cron runs and
 between the steps of a long one.
 
-Only the holder of the lease row acts. It is taken with BEGIN IMMEDIATE,
-renewed while running and released after. Runs are recorded in
+Only the holder of the lease row acts (interval tasks marked
+``exclusive=False`` excepted). It is taken with BEGIN IMMEDIATE, renewed
+while running and released after. Runs are recorded in
 ``scheduler_runs``; a run covers the latest cron fire time at its start, so
 fire times missed while nothing ran are answered once, at the next start.
 ``Scheduler`` (scheduler_loop.py) is the loop the app and ``payflow scheduler`` run.
