@@ -7,6 +7,7 @@ function runs inside the caller's transaction.
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from datetime import datetime, timedelta
 
 from ..clock import to_iso
@@ -109,10 +110,13 @@ class BillingMixin(ServiceBase):
         """The movement the fraud rules see, able to record its own refusal as a
         blocking rule expects (the FAILED row, then CommittedRefusal)."""
         mv = Movement("SUBSCRIPTION", actor_id, user_id, wallet["id"], plan["price"], now)
+        # Weakly: the movement holds this function, and a cycle between them would keep
+        # every renewal's rows alive until the garbage collector's next pass.
+        movement = weakref.ref(mv)
 
         def refuse(error: E.PayFlowError) -> None:
             self._record_failed_charge(conn, plan=plan, wallet=wallet, start=start, end=end, now=now,
-                                       actor_id=recorded_actor, mv=mv, error=error)
+                                       actor_id=recorded_actor, mv=movement(), error=error)
             raise CommittedRefusal(error)
 
         mv.refuse = refuse
