@@ -71,7 +71,8 @@ advance_clock       deny      -           deny         -             -          
 SESSIONLESS = {
     "login", "register", "create_first_admin", "has_admin", "registration_open", "verify",
     "expire_pending_deposits", "clock_info", "now", "is_sandbox", "parse_amount", "session_alive",
-    "open", "close", "data_version", "timezone_name", "unattended", "editable_settings",
+    "open", "close", "data_version", "timezone_name", "unattended", "editable_settings", "amount_limit",
+    "activity_marker",
 }
 
 COLUMNS = {

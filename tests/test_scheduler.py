@@ -126,7 +126,8 @@ def test_run_now_and_status_are_for_admins(bank, clock):
     status = pf.scheduler_status(bank.admin)
     assert status.last_run == run and not status.running and status.lease_holder is None
     assert status.next_run_at == datetime(2026, 1, 15, 23, tzinfo=UTC)
-    assert [t.name for t in status.tasks] == ["expire_deposits", "renewals", "wallet_integrity", "deliveries"]
+    assert [t.name for t in status.tasks] == ["expire_deposits", "renewals", "wallet_integrity",
+                                              "webhook_delivery"]
     assert status.to_json()["last_run"]["status"] == "DONE"
     assert [r.id for r in pf.scheduler_runs(bank.admin)] == [run.id]
     details = json.loads(pf._conn().execute(
@@ -163,9 +164,10 @@ def test_features_add_periodic_work_through_the_task_list(db_path, clock):
     pf = _ExtendedPayFlow.open(db_path, clock=clock, password_hasher=FAST_HASHER)
     pf.calls = {"integrity": 0, "webhooks": 0}
     assert [t.name for t in pf._scheduler_tasks()] == ["expire_deposits", "renewals", "wallet_integrity",
-                                                       "deliveries", "integrity", "webhooks", "broken"]
+                                                       "webhook_delivery", "integrity",
+                                                       "webhooks", "broken"]
     loop = Scheduler(pf, tick=30)
-    assert loop.step() == 2.0  # the core's delivery pass is next due in two seconds, ours in five
+    assert loop.step() == 5.0  # the core's delivery pass and ours are next due in five seconds
     assert pf.calls == {"integrity": 1, "webhooks": 1}
     run = loop.last_run
     assert run.status == "DONE" and run.errors == 1
@@ -276,15 +278,15 @@ def test_delivery_passes_need_no_lease_and_idle_ones_write_nothing(bank, clock, 
     other = PayFlow.open(db_path, clock=clock, password_hasher=FAST_HASHER)
     assert other._take_lease("elsewhere", 60)  # another process is in the middle of a run
     loop = Scheduler(pf, tick=30)
-    assert loop.step() == 2.0 and len(passes) == 1  # delivered anyway; the cron work waits
+    assert loop.step() == 5.0 and len(passes) == 1  # delivered anyway; the cron work waits
     assert pf._conn().execute("SELECT count(*) FROM scheduler_task_state").fetchone()[0] == 0
-    clock.advance(seconds=1)
+    clock.advance(seconds=4)
     loop.step()
     assert len(passes) == 1
     clock.advance(seconds=1)
     loop.step()
     assert len(passes) == 2  # this pass delivered something, so it is on record
     state = pf._conn().execute("SELECT name, last_status FROM scheduler_task_state").fetchall()
-    assert [tuple(r) for r in state] == [("deliveries", "OK")]
+    assert [tuple(r) for r in state] == [("webhook_delivery", "OK")]
     assert runs(pf) == []
     other.close()

@@ -72,8 +72,9 @@ def test_not_enrolled_is_told_to_enrol_and_nothing_is_written(bank, pf):
     before = pf._conn().execute("SELECT count(*) FROM transactions").fetchone()[0]
     with pytest.raises(E.OtpRequired, match="enrol"):
         pf.transfer(bank.bola, "ada@bank.test", BIG)
-    with pytest.raises(E.OtpRequired, match="enrol"):
+    with pytest.raises(E.OtpRequired, match="enrol") as refused:
         pf.withdraw(bank.bola, BIG, otp="123456")
+    assert refused.value.details == {"enrolled": False}  # a screen does not ask for a code then
     assert pf._conn().execute("SELECT count(*) FROM transactions").fetchone()[0] == before
     assert pf.balance(bank.bola) == 20_000_000
     assert E.OtpRequired("x").exit_code == 3 and E.OtpInvalid("x").exit_code == 3
@@ -81,8 +82,9 @@ def test_not_enrolled_is_told_to_enrol_and_nothing_is_written(bank, pf):
 
 def test_a_missing_code_is_refused_without_a_trace(bank, ada2fa, pf):
     before = pf._conn().execute("SELECT count(*) FROM transactions").fetchone()[0]
-    with pytest.raises(E.OtpRequired, match="authenticator"):
+    with pytest.raises(E.OtpRequired, match="authenticator") as refused:
         pf.transfer(bank.ada, "bola@bank.test", BIG)
+    assert refused.value.details == {}  # enrolled: a screen asks for the code and retries
     with pytest.raises(E.OtpRequired):
         pf.withdraw(bank.ada, BIG, otp="  ")
     assert pf._conn().execute("SELECT count(*) FROM transactions").fetchone()[0] == before

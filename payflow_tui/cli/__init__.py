@@ -20,11 +20,14 @@ DEFAULT_DB = "data/payflow.db"
 # Each module adds its subcommands with a ``register(subparsers, common)`` function.
 COMMAND_MODULES = [
     "payflow_tui.cli.cmd_setup",
+    "payflow_tui.cli.cmd_users",
+    "payflow_tui.cli.cmd_money",
+    "payflow_tui.cli.cmd_ops",
+    "payflow_tui.cli.cmd_subscriptions",
+    "payflow_tui.cli.cmd_scheduler",
     "payflow_tui.cli.cmd_fraud",
     "payflow_tui.cli.cmd_reports",
     "payflow_tui.cli.cmd_notify",
-    "payflow_tui.cli.cmd_subscriptions",
-    "payflow_tui.cli.cmd_scheduler",
 ]
 
 
@@ -68,8 +71,9 @@ def main(argv: list[str] | None = None) -> int:
         return run_app(db_path)
     ctx = Context(db_path=db_path, json=as_json)
     try:
-        emit(as_json, args.func(ctx, args))
-        return 0
+        result = args.func(ctx, args)
+        emit(as_json, result)
+        return result.exit_code
     except E.PayFlowError as exc:
         emit_error(as_json, exc.code, exc.message)
         return exc.exit_code

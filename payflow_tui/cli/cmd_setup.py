@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from ..services.views import UserView
-from .context import Context, Result, read_secret
+from .context import Context, Result, read_secret, require_text
 
 
 def register(subparsers, common) -> None:
@@ -18,9 +18,15 @@ def register(subparsers, common) -> None:
     p.add_argument("--name", required=True)
     p.set_defaults(func=cmd_admin_create)
 
+    p = subparsers.add_parser("register", parents=[common],
+                              help="open your own account holder's account (PAYFLOW_PASSWORD)")
+    p.add_argument("--email", required=True)
+    p.add_argument("--name", required=True)
+    p.set_defaults(func=cmd_register)
+
 
 def cmd_init(ctx: Context, args) -> Result:
-    pf = ctx.pf(sandbox=bool(args.sandbox))
+    pf = ctx.pf(sandbox=bool(args.sandbox), create=True)
     kind = "sandbox" if pf.is_sandbox() else "database"
     return Result({"db": ctx.db_path, "sandbox": pf.is_sandbox()}, f"Initialised {kind} at {ctx.db_path}.")
 
@@ -30,5 +36,16 @@ def user_result(user: UserView, verb: str) -> Result:
 
 
 def cmd_admin_create(ctx: Context, args) -> Result:
-    password = read_secret("PAYFLOW_PASSWORD", "New admin's password: ")
-    return user_result(ctx.pf().create_first_admin(args.email, args.name, password), "Created")
+    pf = ctx.pf()
+    require_text(args.email, "--email")
+    require_text(args.name, "--name")
+    password = read_secret("PAYFLOW_PASSWORD", "New admin's password: ", confirm=True)
+    return user_result(pf.create_first_admin(args.email, args.name, password), "Created")
+
+
+def cmd_register(ctx: Context, args) -> Result:
+    pf = ctx.pf()
+    require_text(args.email, "--email")
+    require_text(args.name, "--name")
+    password = read_secret("PAYFLOW_PASSWORD", "Choose a password (10 characters or more): ", confirm=True)
+    return user_result(pf.register(args.email, args.name, password), "Registered")

@@ -9,3 +9,4 @@ register(2, "subscriptions", lambda db: run_sql_file(db, "schema_subscriptions.s
 register(3, "fraud", lambda db: run_sql_file(db, "schema_fraud.sql"))
 register(4, "reports", lambda db: run_sql_file(db, "schema_reports.sql"))
 register(5, "notify", lambda db: run_sql_file(db, "schema_notify.sql"))
+register(6, "app", lambda db: run_sql_file(db, "schema_app.sql"))

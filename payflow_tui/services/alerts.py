@@ -23,6 +23,9 @@ from .views import TX_SELECT, Page, tx_view
 
 ALERT_STATUSES = ("OPEN", "ACKNOWLEDGED", "RESOLVED")
 MAX_NOTE = 500
+# Spelled as a list, not "<> 'RESOLVED'", so the (status, id) index finds the few
+# unresolved alerts without reading the many resolved ones.
+_UNRESOLVED = "('OPEN', 'ACKNOWLEDGED')"
 # A keyset cursor over (severity rank, id) packed into one opaque integer.
 _ID_BITS = 40
 
@@ -113,7 +116,7 @@ class AlertsMixin(ServiceBase):
         args: list = []
         status = (status or "").strip().upper()
         if not status:
-            where.append("a.status <> 'RESOLVED'")
+            where.append(f"a.status IN {_UNRESOLVED}")
         elif status != "ALL":
             if status not in ALERT_STATUSES:
                 raise E.InvalidInput(f"Status must be one of {', '.join(ALERT_STATUSES)} or ALL.")
@@ -212,7 +215,7 @@ class AlertsMixin(ServiceBase):
             by_severity = {s: 0 for s in SEVERITIES}
             acknowledged = 0
             for status, severity, n in conn.execute(
-                "SELECT status, severity, count(*) FROM alerts WHERE status <> 'RESOLVED'"
+                f"SELECT status, severity, count(*) FROM alerts WHERE status IN {_UNRESOLVED}"
                 " GROUP BY status, severity"
             ):
                 if status == "OPEN":
@@ -242,13 +245,20 @@ class AlertsMixin(ServiceBase):
 
     # -- what the account holder is told ----------------------------------------------------
 
-    def account_notice(self, session: Session) -> AccountNotice:
+    def account_notice(self, session: Session, for_email: str | None = None) -> AccountNotice:
         """Why the caller's account is locked or disabled, or their wallet frozen, in plain
-        words, and whom to contact. Any logged-in user, about themself only; it works
-        on a live session even after the account was locked, so the app can explain."""
+        words, and whom to contact. Any logged-in user, about themself; it works on a
+        live session even after the account was locked, so the app can explain.
+
+        With ``for_email``, staff read what that customer is told (a TELLER about
+        account holders only, an ADMIN about anyone); refused to anyone else.
+        """
         with self._read() as conn:
-            self._check_session(conn, session)
-            user = conn.execute("SELECT * FROM users WHERE id = ?", (session.user_id,)).fetchone()
+            if for_email and for_email.strip().lower() != session.email.lower():
+                user = self._subject(conn, self._actor(conn, session, "TELLER", "ADMIN"), for_email)
+            else:
+                self._check_session(conn, session)
+                user = conn.execute("SELECT * FROM users WHERE id = ?", (session.user_id,)).fetchone()
             if user is None:
                 raise E.SessionExpired("Your account no longer exists.")
             wallet = self._wallet_of(conn, user["id"])

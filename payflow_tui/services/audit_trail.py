@@ -6,6 +6,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from .base import ServiceBase, Session
+from .chain import first_broken_audit_row, last_link
+from .fraud_views import AuditChainStatus
 
 
 class AuditTrailMixin(ServiceBase):
@@ -14,6 +16,22 @@ class AuditTrailMixin(ServiceBase):
         with self._read() as conn:
             self._actor(conn, session, "ADMIN")
             return [r[0] for r in conn.execute("SELECT DISTINCT action FROM audit_log ORDER BY action")]
+
+    def audit_chain_status(self, session: Session) -> AuditChainStatus:
+        """Walk the audit log's hash chain and name its first broken row, if any (the
+        audit half of ``verify``, for the audit screen). Callers: ADMIN.
+
+        It reads every row, so it costs time in proportion to the log: screens run
+        it in a worker when asked, not on every reload.
+        """
+        with self._read() as conn:
+            self._actor(conn, session, "ADMIN")
+            now = self._now(conn)
+            last_id, _ = last_link(conn, "audit_log")
+            broken = first_broken_audit_row(conn)
+        if broken is None:
+            return AuditChainStatus(last_id, None, None, now)
+        return AuditChainStatus(last_id, broken[0], broken[1], now)
 
     def day_bounds(self, day: date) -> tuple[datetime, datetime]:
         """Local midnight to the next local midnight of ``day`` in the configured time

@@ -88,7 +88,7 @@ class AuthMixin(ServiceBase):
             if user["status"] == "LOCKED":
                 self._audit(conn, "LOGIN_FAILED", actor_id=user["id"], subject_user_id=user["id"],
                             reason="account locked")
-                raise CommittedRefusal(E.AccountLocked(_locked_message(user)))
+                raise CommittedRefusal(E.AccountLocked(self._locked_message(conn, user)))
             if not ok:
                 self._failed_login(conn, user, now)
             if user["status"] == "DISABLED":
@@ -116,7 +116,7 @@ class AuthMixin(ServiceBase):
             self._audit(conn, "ACCOUNT_LOCKED", actor_id=None, subject_user_id=user["id"],
                         reason="too many failed logins", until=to_iso(until))
             locked = conn.execute("SELECT * FROM users WHERE id = ?", (user["id"],)).fetchone()
-            raise CommittedRefusal(E.AccountLocked(_locked_message(locked)))
+            raise CommittedRefusal(E.AccountLocked(self._locked_message(conn, locked)))
         conn.execute("UPDATE users SET failed_logins = ? WHERE id = ?", (failures, user["id"]))
         raise CommittedRefusal(E.AuthFailed("Email or password is incorrect."))
 
@@ -209,11 +209,3 @@ class AuthMixin(ServiceBase):
             conn.execute("UPDATE users SET password_hash = ?, password_changed_at = ? WHERE id = ?",
                          (new_hash, to_iso(self._now(conn)), user["id"]))
             self._audit(conn, "PASSWORD_CHANGED", actor_id=user["id"], subject_user_id=user["id"])
-
-
-def _locked_message(user) -> str:
-    if user["locked_until"]:
-        until = from_iso(user["locked_until"]).strftime("%H:%M UTC")
-        return f"This account is locked after too many failed logins; try again after {until}."
-    reason = user["lock_reason"] or "a security check"
-    return f"This account is locked ({reason}). Contact an administrator to unlock it."

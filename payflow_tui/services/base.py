@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable, Iterator
+from zoneinfo import ZoneInfo
 
 from argon2 import PasswordHasher
 
@@ -182,6 +183,10 @@ class ServiceBase:
         except AmountError as exc:
             raise E.InvalidAmount(str(exc)) from None
 
+    def amount_limit(self) -> int:
+        """The largest amount one operation may move, in minor units. Anyone may read it."""
+        return int(self._setting(self._conn(), "max_amount_minor"))
+
     def _check_amount(self, conn: sqlite3.Connection, amount: int) -> int:
         if isinstance(amount, bool) or not isinstance(amount, int):
             raise E.InvalidAmount("Amount must be a whole number of kobo.")
@@ -265,7 +270,7 @@ class ServiceBase:
             raise E.AccountDisabled("Your account is disabled; contact an administrator.")
         if self._locked(conn, user):
             self.logout(session)
-            raise E.AccountLocked("Your account is locked; contact an administrator.")
+            raise E.AccountLocked(self._locked_message(conn, user, "Your account"))
         if roles and user["role"] not in roles:
             raise E.PermissionDenied(
                 f"Your role ({user['role'].lower()}) may not do this; it needs "
@@ -282,6 +287,18 @@ class ServiceBase:
             return False
         until = user["locked_until"]
         return until is None or from_iso(until) > self._now(conn)
+
+    def _locked_message(self, conn: sqlite3.Connection, user: sqlite3.Row, whose: str = "This account") -> str:
+        """Why ``user`` cannot get in and what to do, in the words the login screen shows:
+        the lockout's end in the bank's time zone, or the lock's reason and whom to contact."""
+        contact = self._setting(conn, "support_contact")
+        if user["locked_until"]:
+            zone = self._setting(conn, "timezone")
+            until = from_iso(user["locked_until"]).astimezone(ZoneInfo(zone)).strftime("%H:%M")
+            return (f"{whose} is locked after too many failed logins; try again after {until}"
+                    f" ({zone} time), or contact {contact}.")
+        reason = user["lock_reason"] or "a security check"
+        return f"{whose} is locked because of {reason}. Please contact {contact} to have it unlocked."
 
     def _user_by_email(self, conn: sqlite3.Connection, email: str) -> sqlite3.Row | None:
         return conn.execute("SELECT * FROM users WHERE email = ?", ((email or "").strip(),)).fetchone()

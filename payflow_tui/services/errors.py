@@ -46,10 +46,10 @@ IdempotencyConflict = _error(
 AlreadyProcessed = _error("AlreadyProcessed", "ALREADY_PROCESSED", EXIT_BUSINESS, "The record is no longer pending.")
 NotSandbox = _error("NotSandbox", "NOT_SANDBOX", EXIT_BUSINESS, "Only a sandbox database allows this.")
 Conflict = _error("Conflict", "CONFLICT", EXIT_BUSINESS, "The record already exists or is in the wrong state.")
+SchedulerBusy = _error("SchedulerBusy", "SCHEDULER_BUSY", EXIT_BUSINESS, "Another process holds the scheduler lease.")
 RuleBlocked = _error("RuleBlocked", "BLOCKED_BY_RULE", EXIT_BUSINESS, "A fraud rule stopped the payment.")
 OtpRequired = _error("OtpRequired", "OTP_REQUIRED", EXIT_AUTH, "A current two-factor code is needed.")
 OtpInvalid = _error("OtpInvalid", "OTP_INVALID", EXIT_AUTH, "The two-factor code is wrong, expired or used.")
-SchedulerBusy = _error("SchedulerBusy", "SCHEDULER_BUSY", EXIT_BUSINESS, "Another process holds the scheduler lease.")
 
 ERRORS_BY_CODE = {cls.code: cls for cls in PayFlowError.__subclasses__()}
 

@@ -11,7 +11,9 @@ from ..clock import Clock
 from . import errors as E
 from .admin import AdminMixin
 from .auth import AuthMixin
+from .background_tasks import BackgroundTasksMixin
 from .bulk import BulkMixin
+from .demo import DemoMixin
 from .deposits import DepositsMixin
 from .integrity import IntegrityMixin
 from .notify import NotifyMixin
@@ -20,7 +22,6 @@ from .queries import QueriesMixin
 from .reports import ReportsMixin
 from .rules import FraudMixin
 from .sandbox import SandboxMixin
-from .scheduled_work import ScheduledWorkMixin
 from .subscriptions import SubscriptionsMixin
 
 
@@ -34,10 +35,11 @@ class PayFlow(
     SandboxMixin,
     FraudMixin,  # before IntegrityMixin: its verify() runs the wallet integrity check first
     IntegrityMixin,
+    BackgroundTasksMixin,  # before SubscriptionsMixin: its tasks run after the renewals
+    SubscriptionsMixin,
     ReportsMixin,
     NotifyMixin,
-    ScheduledWorkMixin,  # before SubscriptionsMixin: its checks run after the renewals
-    SubscriptionsMixin,
+    DemoMixin,
 ):
     """The transactional service module.
 

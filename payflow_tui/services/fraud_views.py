@@ -143,6 +143,24 @@ class AccountNotice(View):
 
 
 @dataclass(frozen=True)
+class AuditChainStatus(View):
+    """The audit log's hash chain walked end to end: intact up to ``last_id``, or the
+    first broken row and what most likely happened to it."""
+
+    last_id: int
+    broken_at: int | None
+    problem: str | None
+    checked_at: datetime
+
+    @property
+    def ok(self) -> bool:
+        return self.broken_at is None
+
+    def to_json(self) -> dict:
+        return {**super().to_json(), "ok": self.ok}
+
+
+@dataclass(frozen=True)
 class WalletFinding(View):
     """A wallet whose stored balance differs from the sum of its postings."""
 

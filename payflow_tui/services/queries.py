@@ -124,6 +124,19 @@ class QueriesMixin(ServiceBase):
                     raise E.PermissionDenied("A teller looks up account holders' transactions only.")
             return tx_view(row)
 
+    def activity_marker(self) -> tuple:
+        """The newest id of each append-only business record (transactions, journal,
+        audit, outbox). Every change a screen shows writes at least one of them, and
+        scheduler bookkeeping writes none, so screens reload only for real changes.
+        Needs no session and reveals nothing; each lookup is one index seek."""
+        with self._conns_lock:
+            conn = getattr(self, "_poll_conn", None)
+        conn = conn or self._conn()
+        tables = ["transactions", "journal_entries", "audit_log"]
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'outbox'").fetchone():
+            tables.append("outbox")
+        return tuple(conn.execute(f"SELECT max(rowid) FROM {t}").fetchone()[0] for t in tables)
+
     def data_version(self) -> int:
         """A number that changes whenever any connection commits to the database.
 
@@ -183,10 +196,19 @@ _check_limit = check_limit
 
 
 def _page(conn, where: list[str], args: list, limit: int, before_id: int | None) -> Page:
+    """One keyset page, newest first.
+
+    The page's ids are chosen first, by a query that reads only columns of the
+    transactions_wallet_filters index (schema_app.sql): walking a wallet's rows
+    newest first, a filter that matches few rows is tested on index entries
+    without reading a table row for each. Only the page's rows are then joined.
+    """
     if before_id is not None:
         where = [*where, "t.id < ?"]
         args = [*args, before_id]
-    sql = TX_SELECT + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY t.id DESC LIMIT ?"
+    ids = ("SELECT t.id FROM transactions t" + (" WHERE " + " AND ".join(where) if where else "")
+           + " ORDER BY t.id DESC LIMIT ?")
+    sql = TX_SELECT + f" WHERE t.id IN ({ids}) ORDER BY t.id DESC"
     rows = conn.execute(sql, (*args, limit + 1)).fetchall()
     items = [tx_view(r) for r in rows[:limit]]
     return Page(items, items[-1].id if len(rows) > limit else None)

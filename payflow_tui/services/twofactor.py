@@ -168,7 +168,9 @@ class TwoFactorMixin(ServiceBase):
         limit = format_amount(threshold)
         row = self._two_factor(conn, actor["id"])
         if row is None or row["status"] != "ACTIVE":
-            raise E.OtpRequired(f"A {what} of {limit} or more needs a two-factor code: {ENROL_HINT}.")
+            # ``enrolled=False`` tells a screen that asking for a code now would be pointless.
+            raise E.OtpRequired(f"A {what} of {limit} or more needs a two-factor code: {ENROL_HINT}.",
+                                enrolled=False)
         code = totp.normalise(otp)
         if not code:
             raise E.OtpRequired(f"A {what} of {limit} or more needs the current code from your authenticator app.")

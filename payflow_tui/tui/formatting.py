@@ -22,6 +22,11 @@ def set_zone(name: str) -> None:
     _zone = ZoneInfo(name)
 
 
+def zone() -> ZoneInfo:
+    """The bank's time zone: days in filters start at its midnight."""
+    return _zone
+
+
 def when(dt: datetime | None, *, seconds: bool = False) -> str:
     if dt is None:
         return ""

@@ -6,5 +6,5 @@ from __future__ import annotations
 def run_app(db_path: str) -> int:
     from .app import create_app
 
-    create_app(db_path).run()
+    create_app(db_path, background=True).run()
     return 0

@@ -44,6 +44,15 @@ SECTION_MODULES: list[str] = [
     "payflow_tui.tui.screens.settings",
     "payflow_tui.tui.screens.sandbox_clock",
     "payflow_tui.tui.screens.reports",
+    "payflow_tui.tui.screens.webhooks",
+    "payflow_tui.tui.screens.profile",
+    "payflow_tui.tui.screens.my_subscriptions",
+    "payflow_tui.tui.screens.plans",
+    "payflow_tui.tui.screens.subscriptions_admin",
+    "payflow_tui.tui.screens.scheduler_status",
+    "payflow_tui.tui.screens.user_home",
+    "payflow_tui.tui.screens.alerts",
+    "payflow_tui.tui.screens.rules",
 ]
 
 

@@ -30,3 +30,26 @@ async def settle(pilot) -> None:
 
 async def type_text(pilot, text: str) -> None:
     await pilot.press(*list(text))
+
+
+async def log_in(pilot, email: str, password: str = PASSWORD) -> None:
+    """Type credentials into the login screen and wait for the home screen."""
+    from payflow_tui.tui.screens.login import LoginScreen
+
+    await settle(pilot)
+    assert isinstance(pilot.app.screen, LoginScreen)
+    await type_text(pilot, email)
+    await pilot.press("enter")
+    await type_text(pilot, password)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+def toasts(app) -> list[str]:
+    """The messages of the notifications on screen."""
+    return [n.message for n in app._notifications]
+
+
+def text_of(app, selector: str) -> str:
+    """The plain text a Static (or Label) shows."""
+    return str(app.screen.query_one(selector).render())

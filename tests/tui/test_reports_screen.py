@@ -80,7 +80,7 @@ async def test_this_week_shows_the_services_report_and_the_hand_added_figures(mo
         assert "Active subscriptions  3" in figures
         assert "Plus (2 active)" in figures
         assert "Failed renewals           1" in figures  # Friday's; Saturday the 10th is last week
-        assert "not tracked yet" in figures  # no fraud alerts table on this ledger
+        assert "Open alerts           none" in figures  # no alert is open on this ledger
         assert chart_totals(screen) == {"deposit": "₦1,950.00", "withdrawal": "₦100.00",
                                         "transfer": "₦200.00", "subscription": "₦50.00"}
         assert screen.query_one("#spark-deposit", Sparkline).data == [125_000, 30_000, 0, 40_000, 0, 0, 0]

@@ -44,8 +44,7 @@ async def test_admin_menu_lists_admin_sections_and_hides_the_clock_on_a_real_led
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, bank.admin)
-        assert [s.id for s in app.screen._sections] == [
-            "pending-deposits", "customers", "users", "all-transactions", "audit-log", "settings", "reports"]
+        assert [s.id for s in app.screen._sections] == ["pending-deposits", "customers", "users", "all-transactions", "audit-log", "settings", "webhooks", "my-subscriptions", "plans", "alerts", "subscriptions-admin", "rules", "scheduler", "reports", "profile", "my-wallet"]
 
 
 async def test_admin_freezes_a_wallet_from_the_card_with_a_reason_then_unfreezes_it(bank, make_app):

@@ -201,7 +201,8 @@ async def test_teller_sees_no_admin_sections_and_no_freeze_key(bank, make_app):
     async with app.run_test(size=SIZE) as pilot:
         await sign_in(pilot, bank.teller)
         menu = app.screen
-        assert [s.id for s in menu._sections] == ["pending-deposits", "customers"]
+        assert [s.id for s in menu._sections] == ["pending-deposits", "customers", "my-subscriptions", "profile",
+                                                     "my-wallet"]
         await open_section(pilot, "2")
         await press(pilot, "tab", "enter")
         card = app.screen

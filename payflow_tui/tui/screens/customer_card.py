@@ -17,6 +17,7 @@ from ..base import PayFlowScreen
 from ..formatting import status_text, when
 from ..live import unattended
 from ..wallet_freeze import ask_freeze, ask_unfreeze
+from ..widgets.account_notice import AccountNotice
 from ..widgets.dialogs import ConfirmDialog
 from ..widgets.tx_table import TransactionTable
 from .cash_dialog import CashDialog, CashRequest
@@ -27,12 +28,14 @@ class CustomerCardScreen(PayFlowScreen):
     HELP = ("A customer's card: balance, the wallet's state and their transactions, newest first. "
             "d takes a deposit for them (it then waits in the pending deposits queue for a teller's "
             "confirmation), w pays out a withdrawal after a confirmation. Administrators can freeze "
-            "or unfreeze the wallet with f, giving a reason.")
+            "or unfreeze the wallet with f, giving a reason. s subscribes the customer to a plan.")
     BINDINGS = [
         Binding("d", "deposit", "Deposit", id="card-deposit",
                 tooltip="Take a deposit for this customer (awaits confirmation)"),
         Binding("w", "withdraw", "Withdraw", id="card-withdraw",
                 tooltip="Pay out cash from this customer's wallet"),
+        Binding("s", "subscribe", "Subscribe", id="card-subscribe",
+                tooltip="Subscribe this customer to a plan, paid from their wallet"),
         Binding("f", "freeze", "Freeze", id="card-freeze",
                 tooltip="Freeze the wallet: no money in or out (administrators)"),
         Binding("f", "unfreeze", "Unfreeze", id="card-unfreeze",
@@ -52,6 +55,7 @@ class CustomerCardScreen(PayFlowScreen):
         yield Static("Loading…", id="card-summary")
         yield Static("", id="card-frozen", classes="notice notice-error card-notice")
         yield Static("", id="card-account", classes="notice card-notice")
+        yield AccountNotice(self.email, lead="The customer is told: ", id="card-told", classes="card-told")
         yield Static("", id="card-last", classes="detail-line")
         yield Label("Transactions", classes="section-label")
         yield TransactionTable(self._history, page_size=50, id="card-history")
@@ -122,7 +126,7 @@ class CustomerCardScreen(PayFlowScreen):
     # -- which actions apply ------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("deposit", "withdraw"):
+        if action in ("deposit", "withdraw", "subscribe"):
             return None if self._busy or self.wallet is None else True
         if action in ("freeze", "unfreeze"):
             if self.session is None or self.session.role != "ADMIN" or self.wallet is None:
@@ -136,6 +140,7 @@ class CustomerCardScreen(PayFlowScreen):
 
     def _refresh_all(self) -> None:
         self._load_card(self._fetch_card)
+        self.query_one("#card-told", AccountNotice).load()
         self.query_one("#card-history", TransactionTable).load()
 
     # -- cash in ---------------------------------------------------------------------------------
@@ -211,6 +216,12 @@ class CustomerCardScreen(PayFlowScreen):
         self._set_busy(False)
         self.payflow_app.show_error(exc.message)
         self._refresh_all()  # a refusal may be recorded as a FAILED transaction
+
+    def action_subscribe(self) -> None:
+        from .plan_catalogue import PlanCatalogueScreen
+
+        if self.user is not None:
+            self.app.push_screen(PlanCatalogueScreen(self.user.email, self.user.name))
 
     # -- freezing (administrators) -------------------------------------------------------------
 

@@ -20,11 +20,18 @@ class LoginScreen(PayFlowScreen):
                 tooltip="Create an account holder's login"),
     ]
 
+    def __init__(self, notice: str | None = None) -> None:
+        super().__init__()
+        self._notice = notice
+        self._checking = False
+
     def compose(self) -> ComposeResult:
         yield Header()
         with Center():
             with Vertical(classes="form-box", id="login-box"):
                 yield Label("Log in to PayFlow", classes="form-title")
+                # Why the last session ended (idle timeout, a lock): stays until the next attempt.
+                yield Static(self._notice or "", id="login-notice", classes="notice")
                 yield Label("Email")
                 yield Input(placeholder="you@example.com", id="email")
                 yield Label("Password")
@@ -35,6 +42,7 @@ class LoginScreen(PayFlowScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.query_one("#login-notice", Static).display = bool(self._notice)
         self.query_one("#email", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -48,6 +56,9 @@ class LoginScreen(PayFlowScreen):
             self._login()
 
     def _login(self) -> None:
+        button = self.query_one("#login", Button)
+        if button.disabled:  # a second Enter while the first attempt is being checked
+            return
         email = self.query_one("#email", Input).value.strip()
         password = self.query_one("#password", Input).value
         error = self.query_one("#login-error", Static)
@@ -55,18 +66,28 @@ class LoginScreen(PayFlowScreen):
             error.update("Type your email and password.")
             return
         error.update("Checking…")
-        self.query_one("#login", Button).disabled = True
-        self.call(self.pf.login, email, password, on_done=self._logged_in, on_error=self._failed)
+        self.query_one("#login-notice", Static).display = False
+        button.disabled = True
+        self._checking = True
+        self.call(self.pf.login, email, password, on_done=self._logged_in, on_error=self._failed,
+                  on_finish=self._finished)
 
     def _logged_in(self, session) -> None:
         self.payflow_app.signed_in(session)
 
     def _failed(self, exc: E.PayFlowError) -> None:
-        self.query_one("#login", Button).disabled = False
-        self.query_one("#login-error", Static).update(exc.message)
+        self._checking = False
+        self.query_one("#login-error", Static).update(_failure_sentence(exc))
         password = self.query_one("#password", Input)
         password.value = ""
         password.focus()
+
+    def _finished(self) -> None:
+        if self.is_attached:
+            self.query_one("#login", Button).disabled = False
+            if self._checking:  # ended without an answer: an unexpected failure, already shown
+                self.query_one("#login-error", Static).update("")
+            self._checking = False
 
     def action_register(self) -> None:
         from .register import RegisterScreen
@@ -76,3 +97,9 @@ class LoginScreen(PayFlowScreen):
             return
         self.app.push_screen(RegisterScreen())
 
+
+def _failure_sentence(exc: E.PayFlowError) -> str:
+    """Wrong credentials never say which part was wrong; a lock or a disable says what to do."""
+    if isinstance(exc, E.AuthFailed):
+        return "Email or password is incorrect. Check both and try again."
+    return exc.message

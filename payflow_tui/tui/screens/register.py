@@ -49,13 +49,19 @@ class RegisterScreen(PayFlowScreen):
             self.app.pop_screen()
 
     def _create(self) -> None:
+        button = self.query_one("#create", Button)
+        if button.disabled:  # already creating: a second Enter must not send twice
+            return
         values = {k: self.query_one(f"#{k}", Input).value for k in ("email", "name", "password", "password2")}
         error = self.query_one("#register-error", Static)
         if values["password"] != values["password2"]:
             error.update("The two passwords differ.")
             return
+        error.update("Creating…")
+        button.disabled = True
         self.call(self.pf.register, values["email"], values["name"], values["password"],
-                  on_done=self._created, on_error=lambda exc: error.update(exc.message))
+                  on_done=self._created, on_error=lambda exc: error.update(exc.message),
+                  on_finish=self._finished)
 
     def _created(self, user) -> None:
         self.app.pop_screen()
@@ -63,3 +69,10 @@ class RegisterScreen(PayFlowScreen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+    def _finished(self) -> None:
+        if self.is_attached:
+            self.query_one("#create", Button).disabled = False
+            error = self.query_one("#register-error", Static)
+            if error.content == "Creating…":  # ended without an answer (already reported)
+                error.update("")

@@ -49,16 +49,28 @@ class SetupScreen(PayFlowScreen):
             self._create()
 
     def _create(self) -> None:
+        button = self.query_one("#create", Button)
+        if button.disabled:  # already creating: a second Enter must not send twice
+            return
         values = {k: self.query_one(f"#{k}", Input).value for k in ("email", "name", "password", "password2")}
         error = self.query_one("#setup-error", Static)
         if values["password"] != values["password2"]:
             error.update("The two passwords differ.")
             return
         error.update("Creating…")
+        button.disabled = True
         self.call(self.pf.create_first_admin, values["email"], values["name"], values["password"],
-                  on_done=self._created, on_error=lambda exc: error.update(exc.message))
+                  on_done=self._created, on_error=lambda exc: error.update(exc.message),
+                  on_finish=self._finished)
 
     def _created(self, user) -> None:
         self.app.notify(f"Administrator {user.email} created. Log in to continue.", title="Set up")
         self.payflow_app.show_entry()
 
+
+    def _finished(self) -> None:
+        if self.is_attached:
+            self.query_one("#create", Button).disabled = False
+            error = self.query_one("#setup-error", Static)
+            if error.content == "Creating…":  # ended without an answer (already reported)
+                error.update("")

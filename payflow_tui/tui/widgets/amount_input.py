@@ -30,6 +30,26 @@ class AmountInput(Input):
                          **kwargs)
         self.max_minor = max_minor
 
+    def set_max(self, max_minor: int) -> None:
+        """Follow the bank's configured ceiling (``pf.amount_limit()``) and re-check the value."""
+        self.max_minor = max_minor
+        for validator in self.validators:
+            if isinstance(validator, AmountValidator):
+                validator.max_minor = max_minor
+        if self.value:
+            self.validate(self.value)
+
+    @property
+    def problem(self) -> str:
+        """Why the typed text is not an amount ("" while empty or valid)."""
+        if not self.value.strip():
+            return ""
+        try:
+            parse_amount(self.value, max_minor=self.max_minor)
+        except AmountError as exc:
+            return str(exc)
+        return ""
+
     @property
     def minor(self) -> int | None:
         try:

@@ -97,3 +97,32 @@ class InputDialog(ModalScreen["str | None"]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class NoticeDialog(ModalScreen[None]):
+    """Tell the user something they must read (a deposit reference): stays until closed."""
+
+    BINDINGS = [
+        Binding("escape", "close", "Close", id="dialog-close", tooltip="Close this notice"),
+    ]
+
+    def __init__(self, title: str, body: str, *, button_label: str = "OK") -> None:
+        super().__init__(classes="dialog")
+        self._title, self._body, self._button_label = title, body, button_label
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-box"):
+            yield Label(self._title, classes="dialog-title")
+            yield Static(self._body, classes="dialog-body")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button(self._button_label, id="ok", variant="primary")
+
+    def on_mount(self) -> None:
+        self.query_one("#ok", Button).focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
