@@ -21,7 +21,9 @@ class BackgroundTasksMixin(SchedulerMixin):
         if hasattr(self, "check_wallet_integrity"):
             tasks.append(ScheduledTask("wallet_integrity", self._task_wallet_integrity))
         if hasattr(self, "deliver_due_webhooks"):
-            tasks.append(ScheduledTask("webhook_delivery", self._task_webhook_delivery, every=DELIVERY_EVERY))
+            # Each pass claims its own deliveries, so it needs no lease: an idle pass stays a read.
+            tasks.append(ScheduledTask("webhook_delivery", self._task_webhook_delivery, every=DELIVERY_EVERY,
+                                       exclusive=False))
         return tasks
 
     def _task_wallet_integrity(self, keep_alive: KeepAlive) -> dict:
