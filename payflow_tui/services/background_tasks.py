@@ -21,9 +21,7 @@ class BackgroundTasksMixin(SchedulerMixin):
         if hasattr(self, "check_wallet_integrity"):
             tasks.append(ScheduledTask("wallet_integrity", self._task_wallet_integrity))
         if hasattr(self, "deliver_due_webhooks"):
-            # Each pass claims its own deliveries, so it needs no lease: an idle pass stays a read.
-            tasks.append(ScheduledTask("webhook_delivery", self._task_webhook_delivery, every=DELIVERY_EVERY,
-                                       exclusive=False))
+            tasks.append(ScheduledTask("webhook_delivery", self._task_webhook_delivery, every=DELIVERY_EVERY))
         return tasks
 
     def _task_wallet_integrity(self, keep_alive: KeepAlive) -> dict:
