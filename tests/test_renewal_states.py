@@ -244,7 +244,6 @@ def test_a_blocking_fraud_rule_refuses_a_renewal_like_a_short_balance(db_path, c
     from tests.conftest import FAST_HASHER, Bank
 
     from payflow_tui.services import PayFlow
-    from payflow_tui.services.base import CommittedRefusal
 
     class Guarded(PayFlow):
         blocking = False
@@ -252,7 +251,7 @@ def test_a_blocking_fraud_rule_refuses_a_renewal_like_a_short_balance(db_path, c
         def _rules_before(self, conn, movement):
             super()._rules_before(conn, movement)
             if self.blocking and movement.kind == "SUBSCRIPTION":
-                raise CommittedRefusal(E.PermissionDenied("Blocked by the velocity rule."))
+                movement.refuse(E.RuleBlocked("Blocked by the velocity rule."))  # as the fraud rules do
 
     pf = Guarded.open(db_path, clock=clock, password_hasher=FAST_HASHER)
     bank = Bank(pf)
@@ -261,13 +260,15 @@ def test_a_blocking_fraud_rule_refuses_a_renewal_like_a_short_balance(db_path, c
     bank.fund(bank.bola, 3 * GOLD_PRICE)
     sub = pf.subscribe(bank.ada, "Gold")
     pf.blocking = True
-    with pytest.raises(E.PermissionDenied):
+    with pytest.raises(E.RuleBlocked):
         pf.subscribe(bank.bola, "Gold")  # the rule's refusal stands; bola is not subscribed
     assert pf._conn().execute("SELECT count(*) FROM user_subscriptions").fetchone()[0] == 1
     clock.advance(days=30)
     assert pf.run_renewals().suspended == 1
-    [failed] = subscription_txs(pf, "FAILED")
-    assert (failed["failure_code"], failed["failure_reason"]) == ("PERMISSION_DENIED", "Blocked by the velocity rule.")
+    failed = subscription_txs(pf, "FAILED")  # bola's refused subscription, then ada's renewal: once each
+    assert [(f["failure_code"], f["actor_user_id"] is None) for f in failed] == [
+        ("BLOCKED_BY_RULE", False), ("BLOCKED_BY_RULE", True)]
+    assert failed[1]["memo"] == "Gold: 2026-02-14 to 2026-03-16"
     pf.blocking = False
     assert pf.run_renewals().reactivated == 1
     assert [c[0] for c in charges(pf, sub.id)] == [0, 1]

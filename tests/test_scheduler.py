@@ -167,7 +167,7 @@ def test_features_add_periodic_work_through_the_task_list(db_path, clock):
                                                        "webhook_delivery", "integrity",
                                                        "webhooks", "broken"]
     loop = Scheduler(pf, tick=30)
-    assert loop.step() == 5.0  # the webhooks are next due in five seconds
+    assert loop.step() == 5.0  # the core's delivery pass and ours are next due in five seconds
     assert pf.calls == {"integrity": 1, "webhooks": 1}
     run = loop.last_run
     assert run.status == "DONE" and run.errors == 1
@@ -257,3 +257,41 @@ def test_on_a_sandbox_moving_the_clock_renews_exactly_as_real_time_would(tmp_pat
     assert_money_conserved(real)
     sandbox.close()
     real.close()
+
+
+class _SelfClaiming(SchedulerMixin):
+    """Work that claims its own rows, so two processes may run it at once."""
+
+    def _scheduler_tasks(self):
+        tasks = super()._scheduler_tasks()
+        tasks.append(ScheduledTask("outbound", self._outbound, every=timedelta(seconds=2), exclusive=False))
+        return tasks
+
+    def _outbound(self, keep_alive):
+        self.passes.append(self._base_clock())
+        return {"sent": len(self.passes) - 1}
+
+
+class _SelfClaimingPayFlow(_SelfClaiming, PayFlow):
+    pass
+
+
+def test_non_exclusive_interval_work_needs_no_lease_and_an_idle_pass_writes_nothing(db_path, clock):
+    pf = _SelfClaimingPayFlow.open(db_path, clock=clock, password_hasher=FAST_HASHER)
+    pf.passes = []
+    other = PayFlow.open(db_path, clock=clock, password_hasher=FAST_HASHER)
+    assert other._take_lease("elsewhere", 60)  # another process is in the middle of a run
+    loop = Scheduler(pf, tick=30)
+    assert loop.step() == 2.0 and len(pf.passes) == 1  # it ran anyway; the cron work waits
+    assert pf._conn().execute("SELECT count(*) FROM scheduler_task_state").fetchone()[0] == 0
+    clock.advance(seconds=1)
+    loop.step()
+    assert len(pf.passes) == 1
+    clock.advance(seconds=1)
+    loop.step()
+    assert len(pf.passes) == 2  # this pass sent something, so it is on record
+    state = pf._conn().execute("SELECT name, last_status FROM scheduler_task_state").fetchall()
+    assert [tuple(r) for r in state] == [("outbound", "OK")]
+    assert runs(pf) == []
+    other.close()
+    pf.close()

@@ -19,6 +19,7 @@ BENCH_MODULES = [
     "payflow_tui.bench.transfers",
     "payflow_tui.bench.demo_load",
     "payflow_tui.bench.app_registered",
+    "payflow_tui.bench.renewals",
 ]
 
 

@@ -23,7 +23,7 @@ import sqlite3
 from datetime import datetime
 
 from ..clock import from_iso, to_iso
-from .base import CommittedRefusal, Movement
+from .base import CommittedRefusal
 from .scheduler import KeepAlive, ScheduledTask, SchedulerMixin
 from .subscription_billing import BillingMixin, period_bounds
 from .subscription_views import RenewalResult, period_index
@@ -115,7 +115,8 @@ class RenewalsMixin(BillingMixin, SchedulerMixin):
             raise RuntimeError(f"subscription {sub['id']}: next renewal {due} is not period {k}'s start {start}")
         # The subscriber authorised the recurring charge, so the rules see them as its actor;
         # the transaction row has no actor because no person made this one.
-        mv = Movement("SUBSCRIPTION", user["id"], user["id"], wallet["id"], plan["price"], now)
+        mv = self._charge_movement(conn, actor_id=user["id"], user_id=user["id"], plan=plan, wallet=wallet,
+                                   start=start, end=end, now=now, recorded_actor=None)
         refusal = self._charge_refusal(user, wallet, plan)
         if refusal is None:
             try:

@@ -7,8 +7,9 @@ cron run (the ``scheduler_cron`` setting, read in the ``timezone`` setting);
 a task with ``every`` runs that often (wall time), between cron runs and
 between the steps of a long one.
 
-Only the holder of the lease row acts. It is taken with BEGIN IMMEDIATE,
-renewed while running and released after. Runs are recorded in
+Only the holder of the lease row acts (interval tasks marked
+``exclusive=False`` excepted). It is taken with BEGIN IMMEDIATE, renewed
+while running and released after. Runs are recorded in
 ``scheduler_runs``; a run covers the latest cron fire time at its start, so
 fire times missed while nothing ran are answered once, at the next start.
 ``Scheduler`` (scheduler_loop.py) is the loop the app and ``payflow scheduler`` run.
@@ -46,11 +47,16 @@ class ScheduledTask:
     A long task calls ``keep_alive()`` between its steps (never inside a
     transaction): it renews the lease, lets interval tasks run, and raises
     ``RunStopped`` when the runner must stop.
+
+    An interval task that is safe to run in two processes at once (it claims
+    its own work, as webhook delivery does) says ``exclusive=False``: it then
+    runs without the lease, and an idle pass writes nothing.
     """
 
     name: str
     run: Callable[[KeepAlive], dict | None]
     every: timedelta | None = None
+    exclusive: bool = True
 
 
 class RunStopped(Exception):
@@ -110,21 +116,29 @@ class SchedulerMixin(LeaseMixin):
                 if not self._renew_lease(holder, lease_seconds):
                     raise RunStopped("the scheduler lease passed to another runner")
                 last["renew"] = now
+            self._run_interval_tasks(should_stop, exclusive=False)
             self._run_interval_tasks(should_stop)
 
         return keep_alive
 
     # -- running ---------------------------------------------------------------------------
 
-    def _interval_due(self) -> tuple[list[ScheduledTask], float | None]:
-        """Interval tasks due now, and seconds until the next one falls due."""
-        tasks = [t for t in self._scheduler_tasks() if t.every is not None]
+    def _interval_due(self, *, exclusive: bool = True) -> tuple[list[ScheduledTask], float | None]:
+        """Interval tasks due now, and seconds until the next one falls due.
+
+        Exclusive tasks go by the last run recorded in the database (whichever
+        process ran it); the others by this process's own last pass.
+        """
+        tasks = [t for t in self._scheduler_tasks() if t.every is not None and t.exclusive == exclusive]
         if not tasks:
             return [], None
         wall = self._base_clock()
-        with self._read() as conn:
-            last = {r[0]: from_iso(r[1]) for r in conn.execute(
-                "SELECT name, last_run_at FROM scheduler_task_state")}
+        if exclusive:
+            with self._read() as conn:
+                last = {r[0]: from_iso(r[1]) for r in conn.execute(
+                    "SELECT name, last_run_at FROM scheduler_task_state")}
+        else:
+            last = self._own_passes()
         due, wait = [], None
         for task in tasks:
             at = last.get(task.name)
@@ -135,28 +149,42 @@ class SchedulerMixin(LeaseMixin):
                 wait = left if wait is None else min(wait, left)
         return due, wait
 
-    def _run_interval_tasks(self, should_stop: Callable[[], bool] | None = None) -> None:
-        """Run the interval tasks that are due (the caller holds the lease)."""
+    def _own_passes(self) -> dict[str, datetime]:
+        passes = getattr(self, "_interval_passes", None)
+        if passes is None:
+            passes = self._interval_passes = {}
+        return passes
+
+    def _run_interval_tasks(self, should_stop: Callable[[], bool] | None = None, *,
+                            exclusive: bool = True) -> None:
+        """Run the interval tasks that are due; exclusive ones only under the lease."""
         def check() -> None:
             if should_stop is not None and should_stop():
                 raise RunStopped("the runner was asked to stop")
 
-        for task in self._interval_due()[0]:
-            status, error = "OK", None
+        for task in self._interval_due(exclusive=exclusive)[0]:
+            status, error, result = "OK", None, None
             try:
-                task.run(check)
+                result = task.run(check)
             except RunStopped:
                 raise
             except Exception as exc:  # one task's failure must not stop the others
                 log.exception("scheduled task %s failed", task.name)
                 status, error = "ERROR", f"{type(exc).__name__}: {exc}"[:500]
-            with self._write() as conn:
-                conn.execute(
-                    "INSERT INTO scheduler_task_state (name, last_run_at, last_status, last_error)"
-                    " VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET last_run_at = excluded.last_run_at,"
-                    " last_status = excluded.last_status, last_error = excluded.last_error",
-                    (task.name, to_iso(self._base_clock()), status, error),
-                )
+            self._own_passes()[task.name] = self._base_clock()
+            idle = status == "OK" and not any(
+                isinstance(v, int) and not isinstance(v, bool) and v for v in (result or {}).values())
+            if exclusive or not idle:
+                self._record_task(task.name, status, error)
+
+    def _record_task(self, name: str, status: str, error: str | None) -> None:
+        with self._write() as conn:
+            conn.execute(
+                "INSERT INTO scheduler_task_state (name, last_run_at, last_status, last_error)"
+                " VALUES (?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET last_run_at = excluded.last_run_at,"
+                " last_status = excluded.last_status, last_error = excluded.last_error",
+                (name, to_iso(self._base_clock()), status, error),
+            )
 
     def _execute_run(self, holder: str, trigger: str, fire: datetime, keep_alive: KeepAlive) -> RunView:
         """Run each cron task once and record the run (the caller holds the lease)."""

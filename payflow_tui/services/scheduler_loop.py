@@ -5,9 +5,10 @@
 
     await Scheduler(pf).run_async(stop_event)  # an asyncio.Event; work runs in a thread
 
-Each step asks whether a cron run is owed or an interval task is due; if so it
-takes the lease, re-checks under it (another process may just have run), does
-the work and lets the lease go. Between steps it sleeps until the next due
+Each step runs the interval tasks that need no lease, then asks whether a cron
+run is owed or an exclusive interval task is due; if so it takes the lease,
+re-checks under it (another process may just have run), does the work and lets
+the lease go. Between steps it sleeps until the next due
 time, at most ``tick`` seconds, so a sandbox clock moved by another process is
 noticed within a tick.
 """
@@ -55,11 +56,14 @@ class Scheduler:
     def step(self) -> float:
         """Do whatever is due now; returns how many seconds to sleep before the next step."""
         pf = self.pf
+        pf._run_interval_tasks(self._should_stop, exclusive=False)
+        shared_wait = pf._interval_due(exclusive=False)[1]
         owed = pf._owed_fire()
         interval_due, interval_wait = pf._interval_due()
         if owed is not None or interval_due:
             if not pf._take_lease(self.holder, self.lease_seconds):
-                return self.tick  # another process is running; look again shortly
+                # Another process is running; look again shortly.
+                return min(w for w in (self.tick, shared_wait) if w is not None)
             try:
                 pf._run_interval_tasks(self._should_stop)
                 fire = pf._owed_fire()  # again, under the lease
@@ -75,8 +79,7 @@ class Scheduler:
                 pf._release_lease(self.holder)
             interval_wait = pf._interval_due()[1]
         waits = [self.tick, pf._seconds_to_next_fire()]
-        if interval_wait is not None:
-            waits.append(interval_wait)
+        waits += [w for w in (interval_wait, shared_wait) if w is not None]
         return max(0.0, min(waits))
 
     def run(self, stop: threading.Event | None = None) -> None:

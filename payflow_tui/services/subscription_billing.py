@@ -7,13 +7,14 @@ function runs inside the caller's transaction.
 from __future__ import annotations
 
 import sqlite3
+import weakref
 from datetime import datetime, timedelta
 
 from ..clock import to_iso
 from ..money import format_amount
 from . import errors as E
 from .admin import register_setting
-from .base import Movement, ServiceBase
+from .base import CommittedRefusal, Movement, ServiceBase
 from .ledger import insert_transaction, new_reference, post_entry, system_account
 
 register_setting("subscription_grace_days", "7", lambda v: v.isdigit() and 0 <= int(v) <= 90)
@@ -90,15 +91,33 @@ class BillingMixin(ServiceBase):
                               mv: Movement, error: E.PayFlowError) -> None:
         """A FAILED SUBSCRIPTION transaction with its reason; no money moves.
 
-        Skipped when a blocking fraud rule already recorded the refusal.
+        Nothing more when the refusal is already recorded (a blocking rule did it).
         """
-        if not mv.transaction_ids:
-            tx_id = insert_transaction(
-                conn, wallet=wallet, type="SUBSCRIPTION", direction="DEBIT", amount=plan["price"],
-                status="FAILED", reference=new_reference("SUBSCRIPTION"), at=now, actor_id=actor_id,
-                memo=charge_memo(plan["name"], start, end), failure_code=error.code,
-                failure_reason=error.message,
-            )
-            mv.transaction_ids = [tx_id]
+        if mv.transaction_ids:
+            return
+        mv.transaction_ids = [insert_transaction(
+            conn, wallet=wallet, type="SUBSCRIPTION", direction="DEBIT", amount=plan["price"],
+            status="FAILED", reference=new_reference("SUBSCRIPTION"), at=now, actor_id=actor_id,
+            memo=charge_memo(plan["name"], start, end), failure_code=error.code,
+            failure_reason=error.message,
+        )]
         mv.status = "FAILED"
         self._rules_after(conn, mv)
+
+    def _charge_movement(self, conn: sqlite3.Connection, *, actor_id: int, user_id: int, plan: sqlite3.Row,
+                         wallet: sqlite3.Row, start: datetime, end: datetime, now: datetime,
+                         recorded_actor: int | None) -> Movement:
+        """The movement the fraud rules see, able to record its own refusal as a
+        blocking rule expects (the FAILED row, then CommittedRefusal)."""
+        mv = Movement("SUBSCRIPTION", actor_id, user_id, wallet["id"], plan["price"], now)
+        # Weakly: the movement holds this function, and a cycle between them would keep
+        # every renewal's rows alive until the garbage collector's next pass.
+        movement = weakref.ref(mv)
+
+        def refuse(error: E.PayFlowError) -> None:
+            self._record_failed_charge(conn, plan=plan, wallet=wallet, start=start, end=end, now=now,
+                                       actor_id=recorded_actor, mv=movement(), error=error)
+            raise CommittedRefusal(error)
+
+        mv.refuse = refuse
+        return mv

@@ -12,7 +12,7 @@ import sqlite3
 
 from ..clock import from_iso, to_iso
 from . import errors as E
-from .base import CommittedRefusal, Movement, Session
+from .base import Session
 from .plans import PlansMixin
 from .renewals import RenewalsMixin
 from .subscription_billing import period_bounds
@@ -79,14 +79,13 @@ class SubscriptionsMixin(PlansMixin, RenewalsMixin):
                 raise E.Conflict(f"{who} already subscribed to {plan['name']} ({live['status'].lower()}).")
             wallet = self._wallet_of(conn, subject["id"])
             start, end = period_bounds(now, plan["duration_days"], 0)
-            mv = Movement("SUBSCRIPTION", actor["id"], subject["id"], wallet["id"], plan["price"], now)
+            mv = self._charge_movement(conn, actor_id=actor["id"], user_id=subject["id"], plan=plan,
+                                       wallet=wallet, start=start, end=end, now=now, recorded_actor=actor["id"])
             refusal = self._charge_refusal(subject, wallet, plan)
             if refusal is None:
                 self._rules_before(conn, mv)
             if refusal is not None:
-                self._record_failed_charge(conn, plan=plan, wallet=wallet, start=start, end=end, now=now,
-                                           actor_id=actor["id"], mv=mv, error=refusal)
-                raise CommittedRefusal(refusal)
+                mv.refuse(refusal)
             sub_id = conn.execute(
                 "INSERT INTO user_subscriptions (user_id, plan_id, status, anchor_at, current_period_start,"
                 " current_period_end, next_renewal_at, created_at, updated_at)"

@@ -1,15 +1,12 @@
-"""Renewal run benchmark: the service's run over N due subscriptions beside a raw-SQL
-baseline doing the same row writes, in the same run; then the service alone, traced,
-at two sizes, to show that its memory does not grow with the number of subscriptions.
-
-    .venv/bin/python bench/renewals.py                  # N = 100,000
-    .venv/bin/python bench/renewals.py --n 20000        # quicker
+"""Renewals through the service's renewal run, beside a raw-SQL baseline doing the same
+row writes in the same run; then the service alone, traced, at two sizes, to show that
+its memory does not grow with the number of subscriptions.
 
 Both sides commit one transaction per renewal on WAL with synchronous=FULL, the
-durability the service always runs with, so both are mostly waiting for the disk.
-A shared disk's fsync time drifts from minute to minute, so the two sides take
-turns, 1,000 renewals each, on two copies of one database: each median per 1,000
-renewals is measured under the same conditions as the other's.
+durability the service always runs with, so both mostly wait for the disk. A
+shared disk's fsync time drifts from minute to minute, so the two sides take
+turns, 1,000 renewals each, on two copies of one database: each median per
+1,000 renewals is measured under the same conditions as the other's.
 """
 
 from __future__ import annotations
@@ -19,10 +16,8 @@ import hashlib
 import json
 import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import tracemalloc
@@ -30,10 +25,14 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Callable
 
-from payflow_tui.clock import FrozenClock, to_iso
-from payflow_tui.services import PayFlow
-from payflow_tui.services.ledger import new_reference, post_entry, system_account
-from payflow_tui.services.subscription_billing import charge_memo
+from ..clock import FrozenClock, to_iso
+from ..services import PayFlow
+from ..services.ledger import new_reference, post_entry, system_account
+from ..services.subscription_billing import charge_memo
+from . import BenchOptions, BenchReport, benchmark
+from .stats import machine, median, ratio
+
+TARGET = 3.0  # the service within 3x of the baseline
 
 T0 = datetime(2026, 1, 1, 9, tzinfo=timezone.utc)
 RUN_AT = T0 + timedelta(days=31)
@@ -123,9 +122,10 @@ def baseline_run(db: Path, tick: Callable[[], None]) -> int:
 
 
 class Turns:
-    """Two runners taking turns, SLICE renewals each, timing each of their slices."""
+    """Two runners taking turns, ``slice`` renewals each, timing each of their slices."""
 
-    def __init__(self) -> None:
+    def __init__(self, slice: int = SLICE) -> None:
+        self.slice = slice
         self.cond = threading.Condition()
         self.owner = "baseline"
         self.finished: set[str] = set()
@@ -139,7 +139,7 @@ class Turns:
             if state["since"] is None:
                 self._wait_turn(side)
                 state["since"] = time.perf_counter()
-            if state["count"] and state["count"] % SLICE == 0:
+            if state["count"] and state["count"] % self.slice == 0:
                 self.slices[side].append(time.perf_counter() - state["since"])
                 if side == "service":
                     self.rss_mib[state["count"]] = _rss_mib()
@@ -176,11 +176,11 @@ def _rss_mib() -> float:
     return float("nan")
 
 
-def timed_run(template: Path, workdir: Path, n: int) -> dict:
+def timed_run(template: Path, workdir: Path, n: int, slice: int = SLICE) -> dict:
     service_db, baseline_db = workdir / "service.db", workdir / "baseline.db"
     shutil.copy(template, service_db)
     shutil.copy(template, baseline_db)
-    turns = Turns()
+    turns = Turns(slice)
     results: dict[str, object] = {}
 
     def service() -> None:
@@ -225,59 +225,55 @@ def child_memory(db: str) -> dict:
 def memory_run(template: Path, workdir: Path) -> dict:
     db = workdir / "memory.db"
     shutil.copy(template, db)
-    out = subprocess.run([sys.executable, __file__, "--memory-child", str(db)],
+    out = subprocess.run([sys.executable, "-m", "payflow_tui.bench.renewals", "--memory-child", str(db)],
                          capture_output=True, text=True, check=True)
     for path in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
         path.unlink(missing_ok=True)
     return json.loads(out.stdout)
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--n", type=int, default=100_000, help="due subscriptions (default 100,000)")
-    parser.add_argument("--memory-child", help=argparse.SUPPRESS)
-    args = parser.parse_args()
-    if args.memory_child:
-        print(json.dumps(child_memory(args.memory_child)))
-        return 0
-    if args.n < 2 * SLICE:
-        parser.error(f"--n must be at least {2 * SLICE}")
-    sizes = (max(SLICE, args.n // 100), max(10 * SLICE, args.n // 10))
-    with tempfile.TemporaryDirectory(prefix="payflow-bench-") as tmp:
-        workdir = Path(tmp)
-        memory = {}
-        for size in sizes:
-            template = workdir / f"template-{size}.db"
-            build(template, size)
-            memory[size] = memory_run(template, workdir)
-            template.unlink()
-        template = workdir / "template.db"
-        build(template, args.n)
-        timed = timed_run(template, workdir, args.n)
-    report(timed, memory, args.n)
-    return 0
 
-
-def report(timed: dict, memory: dict, n: int) -> None:
-    slices = timed["slices"]
-    print(f"Renewal run over {n:,} due subscriptions: one transaction per renewal, WAL, synchronous=FULL.")
-    print(f"The service and the raw-SQL baseline take turns, {SLICE:,} renewals each, on two copies of one file.")
-    print(f"{'':18}{'median ms per 1,000':>21}{'renewals/s':>12}{'slices':>8}")
-    medians = {}
-    for side, name in (("baseline", "raw-SQL baseline"), ("service", "service")):
-        medians[side] = statistics.median(slices[side])
-        print(f"{name:18}{medians[side] * 1000:>21.0f}{SLICE / medians[side]:>12.0f}{len(slices[side]):>8}")
-    ratio = medians["service"] / medians["baseline"]
-    print(f"service / baseline: {ratio:.2f}x ({'within' if ratio <= 3 else 'OUTSIDE'} the 3x target);"
-          f" whole run {timed['elapsed']:.0f} s")
-    (small, a), (large, b) = sorted(memory.items())
-    print(f"service memory, traced peak of its run alone: {a['peak_bytes'] / 1024:,.0f} KiB at {small:,}"
-          f" subscriptions, {b['peak_bytes'] / 1024:,.0f} KiB at {large:,} ({large // small}x as many)")
+@benchmark("renewals", "a renewal run over 100,000 due subscriptions: service vs raw SQL; memory at two sizes")
+def bench_renewals(opts: BenchOptions) -> BenchReport:
+    n, slice, sizes = (2_000, 100, (200, 2_000)) if opts.quick else (100_000, SLICE, (1_000, 10_000))
+    memory = {}
+    for size in sizes:
+        template = opts.workdir / f"template-{size}.db"
+        build(template, size)
+        memory[size] = memory_run(template, opts.workdir)["peak_bytes"]
+        template.unlink()
+        opts.say(f"  traced peak of the service's run alone over {size:,} subscriptions: {memory[size] / 1024:,.0f} KiB")
+    template = opts.workdir / "template.db"
+    build(template, n)
+    opts.say(f"  {n:,} due subscriptions built; the timed run takes turns every {slice:,} renewals")
+    timed = timed_run(template, opts.workdir, n, slice)
+    base, serv = median(timed["slices"]["baseline"]), median(timed["slices"]["service"])
+    r = ratio(serv, base)
     rss = timed["rss_mib"]
     first, last = min(rss), max(rss)
-    print(f"process RSS in the timed run: {rss[first]:.1f} MiB after {first:,} service renewals,"
-          f" {rss[last]:.1f} MiB after {last:,}")
+    per = 1000 / slice
+    figures = {
+        "subscriptions": n, "slice": slice, "slices": len(timed["slices"]["service"]),
+        "baseline_ms_per_1000": round(base * per * 1000, 1), "service_ms_per_1000": round(serv * per * 1000, 1),
+        "ratio": round(r, 3), "target": TARGET, "meets_target": r <= TARGET,
+        "traced_peak_kib": {str(k): round(v / 1024, 1) for k, v in memory.items()},
+        "rss_mib": {str(first): round(rss[first], 1), str(last): round(rss[last], 1)},
+        "machine": machine(),
+    }
+    (small, a), (large, b) = sorted(memory.items())
+    lines = [
+        f"  {n:,} due subscriptions, one durable commit per renewal, medians per 1,000 renewals:",
+        f"    baseline (raw SQL, same row writes)  {figures['baseline_ms_per_1000']:>9,.0f} ms",
+        f"    service  (run_renewals)              {figures['service_ms_per_1000']:>9,.0f} ms",
+        f"    ratio service/baseline               {r:>9.2f}    (target <= {TARGET:g})",
+        f"    memory: traced peak {a / 1024:,.0f} KiB at {small:,} subscriptions, {b / 1024:,.0f} KiB at"
+        f" {large:,}; process RSS {rss[first]:.1f} MiB after {first:,} renewals, {rss[last]:.1f} MiB after {last:,}",
+        f"    load average {figures['machine']['load_1min']} on {figures['machine']['cpus']} CPUs",
+    ]
+    return BenchReport("renewals", figures, lines)
 
 
-if __name__ == "__main__":
-    raise SystemExit(main())
+if __name__ == "__main__":  # the traced child of memory_run
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--memory-child", required=True)
+    print(json.dumps(child_memory(parser.parse_args().memory_child)))
