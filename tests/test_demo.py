@@ -169,3 +169,102 @@ def test_the_report_summary_is_rebuilt_and_its_triggers_are_back(filled):
     total = conn.execute("SELECT sum(amount) FROM transactions WHERE type = 'DEPOSIT'"
                          " AND status = 'SUCCESS'").fetchone()[0]
     assert conn.execute("SELECT sum(amount) FROM report_volume WHERE type = 'DEPOSIT'").fetchone()[0] == total
+
+
+def _indexes(conn) -> set[tuple[str, str]]:
+    return {(r[0], r[1]) for r in conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'")}
+
+
+def test_the_indexes_dropped_for_the_load_are_all_back(tmp_path, clock):
+    pf = PayFlow.open(tmp_path / "s.db", clock=clock, password_hasher=FAST_HASHER, sandbox=True)
+    conn = sqlite3.connect(tmp_path / "s.db")
+    before = _indexes(conn)
+    pf.demo(20, 500, seed=3)
+    assert _indexes(conn) == before
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    conn.close()
+    pf.close()
+
+
+def _contents(path) -> tuple:
+    conn = sqlite3.connect(path)
+    try:
+        return tuple(conn.execute(f"SELECT * FROM {table} ORDER BY 1").fetchall()
+                     for table in ("users", "wallets", "transactions", "journal_entries", "postings"))
+    finally:
+        conn.close()
+
+
+def test_the_simulation_in_its_own_process_makes_the_same_rows(tmp_path, clock, monkeypatch):
+    from payflow_tui.services import demo_process
+
+    made = []
+    for name, process_from in (("inline.db", 10**9), ("process.db", 0)):
+        monkeypatch.setattr(demo_process, "PROCESS_FROM", process_from)
+        pf = PayFlow.open(tmp_path / name, clock=clock, password_hasher=FAST_HASHER, sandbox=True)
+        summary = pf.demo(40, 2_000, seed=8)
+        assert pf.verify().ok
+        pf.close()
+        made.append((summary.by_type_status, summary.journal_entries, _contents(tmp_path / name)[2:]))
+    assert made[0] == made[1]
+    assert len(made[0][2][0]) == 2_000
+
+
+def test_a_failed_write_stops_the_simulation_and_keeps_nothing(sandbox, monkeypatch):
+    from payflow_tui.services import demo, demo_process
+
+    monkeypatch.setattr(demo_process, "PROCESS_FROM", 0)
+    batches = []
+
+    def failing(conn, message):
+        batches.append(message[0])
+        if message[0] == "rows":
+            raise sqlite3.IntegrityError("disk says no")
+
+    monkeypatch.setattr(demo, "write", failing)
+    with pytest.raises(sqlite3.IntegrityError):
+        sandbox.demo(40, 30_000, seed=2)
+    assert batches == ["people", "rows"]
+    conn = sqlite3.connect(sandbox.path)
+    assert conn.execute("SELECT count(*) FROM users").fetchone()[0] == 0
+    assert conn.execute("SELECT count(*) FROM sqlite_master WHERE name = 'transactions_wallet'").fetchone()[0] == 1
+    conn.close()
+    import multiprocessing
+
+    assert not [c for c in multiprocessing.active_children() if c.name == "payflow-demo-builder"]
+
+
+def test_a_simulation_that_dies_is_reported_and_keeps_nothing(sandbox, monkeypatch):
+    import multiprocessing
+    import os
+    import signal
+
+    from payflow_tui.services import demo_process
+
+    monkeypatch.setattr(demo_process, "PROCESS_FROM", 0)
+
+    def kill_the_builder(_message):
+        for child in multiprocessing.active_children():
+            if child.name == "payflow-demo-builder":
+                os.kill(child.pid, signal.SIGKILL)
+                child.join()
+
+    with pytest.raises(demo_process.DemoBuildFailed, match="stopped unexpectedly"):
+        demo_process.build(_start(sandbox), __import__("random").Random(1), kill_the_builder, 40, 30_000)
+
+
+def _start(pf):
+    with pf._write() as conn:
+        return pf._demo_start(conn, "hash")
+
+
+def test_a_simulation_that_fails_says_why(sandbox, monkeypatch):
+    import dataclasses
+    import random
+
+    from payflow_tui.services import demo_process
+
+    monkeypatch.setattr(demo_process, "PROCESS_FROM", 0)
+    broken = dataclasses.replace(_start(sandbox), settings={})
+    with pytest.raises(demo_process.DemoBuildFailed, match="KeyError: 'default_currency'"):
+        demo_process.build(broken, random.Random(1), lambda _m: None, 40, 1_000)

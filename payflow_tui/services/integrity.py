@@ -56,12 +56,14 @@ class IntegrityMixin(ServiceBase):
                 report.problems.append(f"transaction {r[0]} is SUCCESS without a journal entry")
             # A status flipped by hand can point at someone else's entry: the entry must
             # move this transaction's own wallet by its own amount, in its direction.
+            # The unary plus keeps SQLite on the entry's index (two postings) rather than
+            # the account's (all of a wallet's postings, for every one of its transactions).
             for r in conn.execute(
                 "SELECT t.reference, t.journal_entry_id FROM transactions t"
                 " JOIN wallets w ON w.id = t.wallet_id WHERE t.status = 'SUCCESS'"
                 " AND EXISTS (SELECT 1 FROM postings p WHERE p.entry_id = t.journal_entry_id)"
                 " AND NOT EXISTS (SELECT 1 FROM postings p WHERE p.entry_id = t.journal_entry_id"
-                "   AND p.account_id = w.account_id"
+                "   AND +p.account_id = w.account_id"
                 "   AND p.amount = CASE t.direction WHEN 'CREDIT' THEN t.amount ELSE -t.amount END)"
             ):
                 report.problems.append(

@@ -338,6 +338,40 @@ async def test_admin_changes_settings(bank, make_app):
     assert settings["timezone"] == "Africa/Lagos"
 
 
+def test_every_setting_an_admin_may_change_has_its_own_label_and_hint(bank):
+    from payflow_tui.tui.screens.settings import KINDS
+
+    editable = bank.pf.editable_settings()
+    assert set(editable) <= set(KINDS), sorted(set(editable) - set(KINDS))
+    assert {"scheduler_cron", "step_up_threshold_minor", "subscription_grace_days"} <= set(editable)
+    assert KINDS["step_up_threshold_minor"].show("5000000") == "₦50,000.00"
+    assert KINDS["email_notifications"].show("0") == "Off"
+
+
+async def test_an_on_off_setting_is_flipped_after_a_confirmation(bank, make_app):
+    pf = bank.pf
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await sign_in(pilot, bank.admin)
+        screen = await open_section(pilot, SETTINGS)
+        table = screen.query_one("#settings")
+        assert table.get_row("scheduler_cron")[0] == "Scheduler runs"
+        table.move_cursor(row=screen._keys.index("email_notifications"), animate=False)
+        await press(pilot, "enter")
+        assert isinstance(app.screen, ConfirmDialog)
+        await press(pilot, "escape")  # cancelled: nothing changes
+        assert pf.get_settings(bank.admin)["email_notifications"] == "1"
+        await press(pilot, "enter")
+        await press(pilot, "enter")
+        assert pf.get_settings(bank.admin)["email_notifications"] == "0"
+        assert table.get_row("email_notifications")[1].plain == "Off"
+        table.move_cursor(row=screen._keys.index("step_up_threshold_minor"), animate=False)
+        await press(pilot, "enter")
+        await fill(pilot, "#dialog-input", "100,000")
+        assert table.get_row("step_up_threshold_minor")[1].plain == "₦100,000.00"
+    assert pf.get_settings(bank.admin)["step_up_threshold_minor"] == "10000000"
+
+
 async def test_admin_advances_the_sandbox_clock(sandbox_bank, clock):
     pf = sandbox_bank.pf
     stale = pf.request_deposit(sandbox_bank.ada, 100_000)

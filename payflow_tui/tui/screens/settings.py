@@ -30,6 +30,13 @@ class SettingKind:
     hint: str
     to_value: Callable[[str], str] = str.strip
     validators: tuple[Validator, ...] = ()
+    # An on/off setting ("1"/"0") is flipped after a confirmation instead of typed:
+    # what turning it on and turning it off will do, in the admin's words.
+    switch: tuple[str, str] | None = None
+
+
+def _on_off(v: str) -> str:
+    return "On" if v == "1" else "Off"
 
 
 def _minutes(v: str) -> str:
@@ -40,16 +47,29 @@ def _hours(v: str) -> str:
     return f"{v} hour{'s' if v != '1' else ''}"
 
 
+def _days(v: str) -> str:
+    return f"{v} day{'s' if v != '1' else ''}"
+
+
+def _money(v: str) -> str:
+    return format_amount(int(v)) if v.isdigit() else v
+
+
+def _amount_kind(label: str, hint: str) -> SettingKind:
+    return SettingKind(label, _money, hint, to_value=lambda t: str(parse_amount(t, max_minor=_ANY_AMOUNT)),
+                       validators=(AmountValidator(_ANY_AMOUNT),))
+
+
 KINDS: dict[str, SettingKind] = {
-    "registration_open": SettingKind("Self-registration", lambda v: "Open" if v == "1" else "Closed",
-                                     "Whether people may open an account themselves at the login screen."),
+    "registration_open": SettingKind(
+        "Self-registration", lambda v: "Open" if v == "1" else "Closed",
+        "Whether people may open an account themselves at the login screen.",
+        switch=("Open self-registration? Anyone at a terminal can then open an account holder's login.",
+                "Close self-registration? New account holders must then be created by an administrator.")),
     "idle_timeout_minutes": SettingKind("Idle sign-out", _minutes,
                                         "Minutes without activity before a terminal returns to login (1-1440)."),
-    "max_amount_minor": SettingKind(
-        "Largest single amount", lambda v: format_amount(int(v)) if v.isdigit() else v,
-        "The most one deposit, withdrawal or transfer may move, e.g. 5,000,000.00.",
-        to_value=lambda t: str(parse_amount(t, max_minor=_ANY_AMOUNT)),
-        validators=(AmountValidator(_ANY_AMOUNT),)),
+    "max_amount_minor": _amount_kind(
+        "Largest single amount", "The most one deposit, withdrawal or transfer may move, e.g. 5,000,000.00."),
     "deposit_expiry_hours": SettingKind("Pending deposits expire after", _hours,
                                         "Hours a requested deposit waits for a teller before it fails."),
     "lockout_threshold": SettingKind("Failed logins before lock", str,
@@ -58,6 +78,38 @@ KINDS: dict[str, SettingKind] = {
                                    "Minutes a login stays locked after too many failures."),
     "timezone": SettingKind("Time zone", str, "An IANA zone name, e.g. Africa/Lagos."),
     "support_contact": SettingKind("Support contact", str, "Shown to customers who need help."),
+    "step_up_threshold_minor": _amount_kind(
+        "Two-factor code from", "Withdrawals and transfers of this amount or more ask for an authenticator code."),
+    "admin_login_requires_2fa": SettingKind(
+        "Two-factor for admin logins", _on_off, "Whether an administrator's login asks for an authenticator code.",
+        switch=("Ask every administrator for an authenticator code at login? One who has not enrolled "
+                "is still let in, so they can enrol on the Profile screen; the audit log records it.",
+                "Stop asking administrators for an authenticator code at login?")),
+    "subscription_grace_days": SettingKind(
+        "Suspended subscriptions end after", _days,
+        "Days after the due date a subscription SUSPENDED for a short balance may still be paid"
+        " before it expires as unpaid (0-90)."),
+    "scheduler_cron": SettingKind(
+        "Scheduler runs", str,
+        "When the scheduler renews subscriptions: a cron expression in the bank's time zone, "
+        "e.g. 0 0 * * * at midnight (the default), 0 * * * * every hour, */15 * * * * every quarter hour."),
+    "email_notifications": SettingKind(
+        "E-mail notifications", _on_off, "Whether customers and staff are sent e-mails for their notifications.",
+        switch=("Send e-mails for notifications again?",
+                "Stop sending e-mails? Notifications still appear in the app.")),
+    "email_outbox_dir": SettingKind(
+        "E-mail folder (no SMTP)", str,
+        "Where e-mails are written as .eml files when no SMTP host is set; relative to the database's folder."),
+    "smtp_host": SettingKind("SMTP host", lambda v: v or "(none: e-mails go to the folder)",
+                             "The mail server's host name; empty to write e-mails to the folder instead."),
+    "smtp_port": SettingKind("SMTP port", str, "The mail server's port (1-65535), usually 25, 587 or 465."),
+    "smtp_from": SettingKind("E-mails come from", str, "The sender of PayFlow's e-mails, e.g. PayFlow <no-reply@bank.ng>."),
+    "smtp_starttls": SettingKind(
+        "SMTP STARTTLS", _on_off, "Whether the connection to the mail server is encrypted with STARTTLS.",
+        switch=("Encrypt the connection to the mail server with STARTTLS?",
+                "Send e-mails without STARTTLS? Only do this for a server on this machine or network.")),
+    "webhook_timeout_seconds": SettingKind(
+        "Webhook timeout", lambda v: f"{v} s", "Seconds to wait for a webhook receiver's answer (0.1-120)."),
 }
 
 
@@ -137,14 +189,13 @@ class SettingsScreen(PayFlowScreen):
         if key is None:
             return
         kind, current = kind_of(key), self._values.get(key, "")
-        if key == "registration_open":
-            opening = current != "1"
-            body = ("Open self-registration? Anyone at a terminal can then open an account holder's login."
-                    if opening else "Close self-registration? New account holders must then be created "
-                    "by an administrator.")
+        if kind.switch is not None:
+            turning_on = current != "1"
+            labels = ("Open", "Close") if key == "registration_open" else ("Turn on", "Turn off")
             self.app.push_screen(
-                ConfirmDialog("Self-registration", body, confirm_label="Open" if opening else "Close"),
-                lambda ok: self._save(key, "1" if opening else "0") if ok else None,
+                ConfirmDialog(kind.label, kind.switch[0 if turning_on else 1],
+                              confirm_label=labels[0 if turning_on else 1]),
+                lambda ok: self._save(key, "1" if turning_on else "0") if ok else None,
             )
             return
         dialog = InputDialog(kind.label, f"{kind.hint}\nNow: {kind.show(current)}.",
@@ -172,6 +223,6 @@ class SettingsScreen(PayFlowScreen):
 
 
 register_section(Section(
-    "settings", "Settings", "Registration, idle sign-out, amount limit, lockouts",
+    "settings", "Settings", "Registration, sign-out, limits, lockouts, two-factor, scheduler, e-mail",
     ("ADMIN",), SettingsScreen, order=140, group="Administration",
 ))

@@ -14,6 +14,7 @@ from textual.widgets import Footer, Header, Label, Static
 from ..base import PayFlowScreen
 from ..formatting import when
 from ..sections import Section, register_section
+from ..widgets.account_notice import AccountNotice
 from ..widgets.balance import BalanceDisplay
 from ..widgets.tx_detail import TransactionDetailDialog
 from ..widgets.tx_table import TransactionTable
@@ -49,14 +50,14 @@ class UserHomeScreen(PayFlowScreen):
                 yield Static("", id="wallet-owner")
                 yield Static("Loading…", id="wallet-state")
             yield BalanceDisplay(id="balance")
-        yield Static("", id="wallet-notice", classes="notice notice-error")
+        # Why the wallet is frozen (or the account locked), in the service's words, with whom to call.
+        yield AccountNotice(id="wallet-notice")
         yield Label("Recent transactions  ·  Enter for details, h for the full history", classes="recent-label")
         yield TransactionTable(self._recent, page_size=RECENT, id="recent",
                                empty_text="No transactions yet. Press d to request a deposit.")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.query_one("#wallet-notice").display = False
         self.query_one("#recent", TransactionTable).load()
         self.query_one("#recent", TransactionTable).focus_table()
         self._load_wallet()
@@ -81,16 +82,11 @@ class UserHomeScreen(PayFlowScreen):
         self.query_one("#balance", BalanceDisplay).show(wallet.balance, wallet.currency)
         self.query_one("#wallet-owner", Static).update(f"{wallet.owner_name} · {wallet.owner_email}")
         state = self.query_one("#wallet-state", Static)
-        notice = self.query_one("#wallet-notice", Static)
         if wallet.frozen:
-            state.update(f"[b red]Frozen[/] · {wallet.currency} wallet")
-            notice.update(
-                f"This wallet was frozen on {when(wallet.frozen_at)}: {wallet.frozen_reason}. "
-                "No money can leave it until the bank lifts the freeze; deposits wait for it too. "
-                "Contact your branch if you do not know why.")
+            state.update(f"[b red]Frozen[/] since {when(wallet.frozen_at)} · {wallet.currency} wallet")
         else:
             state.update(f"[green]Active[/] · {wallet.currency} wallet")
-        notice.display = wallet.frozen
+        self.query_one("#wallet-notice", AccountNotice).load()
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
