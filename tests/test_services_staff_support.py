@@ -43,3 +43,21 @@ def test_editable_settings_lists_what_set_setting_accepts(bank):
     pf.set_setting(bank.admin, "idle_timeout_minutes", "30")
     with pytest.raises(E.InvalidInput):
         pf.set_setting(bank.admin, "sandbox", "1")
+
+
+def test_a_refused_setting_says_what_a_valid_value_is(bank):
+    from payflow_tui.services.admin import _SETTING_EXPECTS
+
+    pf = bank.pf
+    before = pf.get_settings(bank.admin)
+    assert set(pf.editable_settings()) <= set(_SETTING_EXPECTS)
+    for key, bad, expected in [
+        ("scheduler_cron", "every day", "expected a five-field cron expression such as 0 0 * * *"),
+        ("idle_timeout_minutes", "0", "expected a whole number of minutes from 1 to 1440"),
+        ("smtp_port", "http", "expected a port number from 1 to 65535"),
+        ("email_notifications", "yes", "expected 1 (on) or 0 (off)"),
+    ]:
+        with pytest.raises(E.InvalidInput) as refused:
+            pf.set_setting(bank.admin, key, bad)
+        assert str(refused.value).startswith(f"{bad!r} is not a valid value for {key}: {expected}")
+    assert pf.get_settings(bank.admin) == before

@@ -35,6 +35,19 @@ _SETTING_CHECKS = {
 }
 
 
+# What a valid value looks like, for the refusal's message (keys: as in _SETTING_CHECKS).
+_SETTING_EXPECTS = {
+    "registration_open": "1 (open) or 0 (closed)",
+    "idle_timeout_minutes": "a whole number of minutes from 1 to 1440",
+    "max_amount_minor": "a whole number of minor units from 1 to 10^15",
+    "deposit_expiry_hours": "a whole number of hours from 1 to 2160",
+    "lockout_threshold": "a whole number from 1 to 100",
+    "lockout_minutes": "a whole number of minutes from 1 to 1440",
+    "timezone": "an IANA time zone name such as Africa/Lagos",
+    "support_contact": "1 to 200 characters",
+}
+
+
 def _valid_zone(name: str) -> bool:
     from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -45,10 +58,13 @@ def _valid_zone(name: str) -> bool:
         return False
 
 
-def register_setting(key: str, default: str, check) -> None:
-    """Let a feature module declare a setting an admin may change."""
+def register_setting(key: str, default: str, check, expects: str = "") -> None:
+    """Let a feature module declare a setting an admin may change; ``expects`` says
+    in a few words what a valid value is, for the message that refuses a bad one."""
     DEFAULT_SETTINGS.setdefault(key, default)
     _SETTING_CHECKS[key] = check
+    if expects:
+        _SETTING_EXPECTS[key] = expects
 
 
 class AdminMixin(ServiceBase):
@@ -212,7 +228,9 @@ class AdminMixin(ServiceBase):
         if check is None:
             raise E.InvalidInput(f"Unknown setting {key!r}.")
         if not check(value):
-            raise E.InvalidInput(f"{value!r} is not a valid value for {key}.")
+            expects = _SETTING_EXPECTS.get(key)
+            raise E.InvalidInput(f"{value!r} is not a valid value for {key}"
+                                 + (f": expected {expects}." if expects else "."))
         with self._write() as conn:
             actor = self._actor(conn, session, "ADMIN")
             old = self._setting(conn, key)

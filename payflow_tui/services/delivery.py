@@ -40,14 +40,18 @@ def _seconds(v: str) -> bool:
     return bool(re.fullmatch(r"[0-9]{1,3}(\.[0-9]{1,3})?", v)) and 0.1 <= float(v) <= 120
 
 
-register_setting("webhook_timeout_seconds", "10", _seconds)
-register_setting("email_notifications", "1", lambda v: v in ("0", "1"))
+register_setting("webhook_timeout_seconds", "10", _seconds, "seconds from 0.1 to 120, e.g. 10 or 2.5")
+register_setting("email_notifications", "1", lambda v: v in ("0", "1"), "1 (on) or 0 (off)")
 # Relative folders are taken from the database's own folder: data/outbox/ for data/payflow.db.
-register_setting("email_outbox_dir", "outbox", lambda v: 0 < len(v) <= 500 and "\x00" not in v)
-register_setting("smtp_host", "", lambda v: len(v) <= 253 and " " not in v)
-register_setting("smtp_port", "25", lambda v: v.isascii() and v.isdigit() and 1 <= int(v) <= 65535)
-register_setting("smtp_from", "PayFlow <no-reply@payflow.local>", lambda v: "@" in v and len(v) <= 254)
-register_setting("smtp_starttls", "0", lambda v: v in ("0", "1"))
+register_setting("email_outbox_dir", "outbox", lambda v: 0 < len(v) <= 500 and "\x00" not in v,
+                 "a folder path of 1 to 500 characters")
+register_setting("smtp_host", "", lambda v: len(v) <= 253 and " " not in v,
+                 "a host name without spaces, or nothing")
+register_setting("smtp_port", "25", lambda v: v.isascii() and v.isdigit() and 1 <= int(v) <= 65535,
+                 "a port number from 1 to 65535")
+register_setting("smtp_from", "PayFlow <no-reply@payflow.local>", lambda v: "@" in v and len(v) <= 254,
+                 "an e-mail address, e.g. PayFlow <no-reply@bank.ng>")
+register_setting("smtp_starttls", "0", lambda v: v in ("0", "1"), "1 (on) or 0 (off)")
 
 
 def retry_delay(attempts: int) -> timedelta:

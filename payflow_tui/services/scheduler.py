@@ -34,7 +34,8 @@ from .scheduler_views import RunView, SchedulerStatus, TaskState, run_view
 
 log = logging.getLogger(__name__)
 
-register_setting("scheduler_cron", DEFAULT_SCHEDULE, valid_schedule)
+register_setting("scheduler_cron", DEFAULT_SCHEDULE, valid_schedule,
+                 "a five-field cron expression such as 0 0 * * * (midnight) or */15 * * * *")
 
 KeepAlive = Callable[[], None]
 _COUNTED = ("charged", "suspended", "expired", "errors")

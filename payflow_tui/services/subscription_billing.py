@@ -17,7 +17,8 @@ from .admin import register_setting
 from .base import CommittedRefusal, Movement, ServiceBase
 from .ledger import insert_transaction, new_reference, post_entry, system_account
 
-register_setting("subscription_grace_days", "7", lambda v: v.isdigit() and 0 <= int(v) <= 90)
+register_setting("subscription_grace_days", "7", lambda v: v.isdigit() and 0 <= int(v) <= 90,
+                 "a whole number of days from 0 to 90")
 
 
 def period_bounds(anchor: datetime, duration_days: int, k: int) -> tuple[datetime, datetime]:

@@ -26,8 +26,9 @@ def _whole(low: int, high: int):
     return lambda v: v.isascii() and v.isdigit() and low <= int(v) <= high
 
 
-register_setting("step_up_threshold_minor", "5000000", _whole(1, 10**15))
-register_setting("admin_login_requires_2fa", "0", lambda v: v in ("0", "1"))
+register_setting("step_up_threshold_minor", "5000000", _whole(1, 10**15),
+                 "a whole number of minor units from 1 to 10^15")
+register_setting("admin_login_requires_2fa", "0", lambda v: v in ("0", "1"), "1 (on) or 0 (off)")
 
 ENROL_HINT = "enrol in two-factor authentication first (Profile, or `payflow 2fa enrol`)"
 
