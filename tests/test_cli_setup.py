@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from payflow_tui.cli import main
 from payflow_tui.services import PayFlow
 from tests.cli_support import bank_cli, checksum, cli  # noqa: F401
@@ -117,3 +119,31 @@ def test_help_exits_0(cli, capsys):
     for command in ("init", "user", "deposit", "withdraw", "transfer", "balance", "history", "clock", "verify",
                     "demo", "bench"):
         assert command in out
+
+
+@pytest.mark.parametrize("argv, db", [
+    ([], "data/payflow.db"),
+    (["--db", "x.db"], "x.db"),
+    (["--db=y.db"], "y.db"),
+    (["--json"], None),  # not the short way: the full parser decides
+    (["balance", "--db", "x.db"], None),
+    (["--db"], None),
+    (["--help"], None),
+])
+def test_which_command_lines_start_the_app_directly(argv, db, monkeypatch):
+    from payflow_tui.cli import _app_database
+
+    monkeypatch.delenv("PAYFLOW_DB", raising=False)
+    assert _app_database(argv) == db
+
+
+def test_payflow_with_only_a_database_starts_the_app_on_it(monkeypatch, tmp_path):
+    import payflow_tui.cli as cli_module
+    from payflow_tui.tui import launch
+
+    opened = []
+    monkeypatch.setattr(launch, "run_app", lambda path: opened.append(path) or 0)
+    monkeypatch.setenv("PAYFLOW_DB", str(tmp_path / "env.db"))
+    assert cli_module.main([]) == 0
+    assert cli_module.main(["--db", str(tmp_path / "x.db")]) == 0
+    assert opened == [str(tmp_path / "env.db"), str(tmp_path / "x.db")]

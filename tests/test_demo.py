@@ -211,7 +211,7 @@ def test_the_simulation_in_its_own_process_makes_the_same_rows(tmp_path, clock, 
 
 
 def test_a_failed_write_stops_the_simulation_and_keeps_nothing(sandbox, monkeypatch):
-    from payflow_tui.services import demo, demo_process
+    from payflow_tui.services import demo_process, demo_writer
 
     monkeypatch.setattr(demo_process, "PROCESS_FROM", 0)
     batches = []
@@ -221,7 +221,7 @@ def test_a_failed_write_stops_the_simulation_and_keeps_nothing(sandbox, monkeypa
         if message[0] == "rows":
             raise sqlite3.IntegrityError("disk says no")
 
-    monkeypatch.setattr(demo, "write", failing)
+    monkeypatch.setattr(demo_writer, "write", failing)
     with pytest.raises(sqlite3.IntegrityError):
         sandbox.demo(40, 30_000, seed=2)
     assert batches == ["people", "rows"]

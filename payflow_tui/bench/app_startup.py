@@ -22,14 +22,17 @@ from pathlib import Path
 READY = "READY"
 SIZE = (100, 30)
 
+# `payflow --db PATH` exactly as a person starts it (the scheduler and live updates
+# included); only App.run is wrapped, to run headless with the auto-pilot below.
 _PAYFLOW_CHILD = """
 import sys
-from payflow_tui.cli import build_parser
-build_parser()  # what `payflow` imports before it starts the app
-from payflow_tui.tui.app import create_app
 from payflow_tui.bench.app_startup import wait_until_ready
-app = create_app(sys.argv[1], poll=False)
-app.run(headless=True, size={size}, auto_pilot=wait_until_ready("LoginScreen"))
+from payflow_tui.tui.app import PayFlowApp
+real_run = PayFlowApp.run
+PayFlowApp.run = lambda self, **kw: real_run(self, headless=True, size={size},
+                                             auto_pilot=wait_until_ready("LoginScreen"))
+from payflow_tui.cli import main
+sys.exit(main(["--db", sys.argv[1]]))
 """
 
 _BARE_CHILD = """
@@ -41,15 +44,25 @@ app.run(headless=True, size={size}, auto_pilot=wait_until_ready("Screen"))
 
 
 def wait_until_ready(screen_name: str):
-    """An auto-pilot: once the screen is up with a focused Input and painted, say so and quit."""
+    """An auto-pilot: once the screen is up with a focused Input and painted, say so and quit.
+
+    It polls with plain sleeps and waits for the next refresh, rather than Pilot.pause():
+    pause() also waits until the whole process is idle (up to a second), so PayFlow's
+    start-up check of every wallet against its postings, which runs on a worker thread
+    while the login screen already takes keys, would be counted as start-up.
+    """
 
     async def pilot_job(pilot) -> None:
+        import asyncio
+
         from textual.widgets import Input
 
         app = pilot.app
         while not (type(app.screen).__name__ == screen_name and isinstance(app.focused, Input)):
-            await pilot.pause()
-        await pilot.pause()  # one more turn of the loop: the first frame is drawn
+            await asyncio.sleep(0.002)
+        painted = asyncio.get_running_loop().create_future()
+        app.call_after_refresh(lambda: painted.done() or painted.set_result(None))
+        await painted  # the frame with the focused field is drawn
         print(READY, flush=True)
         app.exit()
 

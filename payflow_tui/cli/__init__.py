@@ -53,8 +53,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _app_database(argv: list[str]) -> str | None:
+    """The database to open when ``argv`` asks for the app (no command: only --db),
+    else None. Starting the app this way skips importing every command's module
+    (a tenth of the start-up); anything else goes through the full parser."""
+    db = None
+    rest = list(argv)
+    while rest:
+        arg = rest.pop(0)
+        if arg == "--db" and rest:
+            db = rest.pop(0)
+        elif arg.startswith("--db=") and len(arg) > 5:
+            db = arg[5:]
+        else:
+            return None
+    return db or os.environ.get("PAYFLOW_DB") or DEFAULT_DB
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
+    app_db = _app_database(argv)
+    if app_db is not None:
+        from ..tui.launch import run_app
+
+        return run_app(app_db)
     as_json = "--json" in argv
     try:
         args = build_parser().parse_args(argv)

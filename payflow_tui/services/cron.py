@@ -10,15 +10,26 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from croniter import croniter
-
 DEFAULT_SCHEDULE = "0 0 * * *"
 _EPSILON = timedelta(microseconds=1)
 
 
+def croniter(*args, **kwargs):
+    """croniter, imported on first use: the app's start-up never needs it."""
+    from croniter import croniter as real
+
+    return real(*args, **kwargs)
+
+
+def _is_valid(expr: str) -> bool:
+    from croniter import croniter as real
+
+    return real.is_valid(expr)
+
+
 def valid_schedule(expr: str) -> bool:
     """A standard five-field cron expression (minute hour day month weekday)."""
-    return isinstance(expr, str) and len(expr.split()) == 5 and croniter.is_valid(expr)
+    return isinstance(expr, str) and len(expr.split()) == 5 and _is_valid(expr)
 
 
 def zone(name: str) -> ZoneInfo:

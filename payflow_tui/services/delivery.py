@@ -17,10 +17,8 @@ import secrets
 import sqlite3
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from email.message import EmailMessage
 from pathlib import Path
-
-import httpx
+from typing import TYPE_CHECKING
 
 from ..clock import from_iso, to_iso
 from . import mailer, signing
@@ -28,6 +26,11 @@ from .admin import register_setting
 from .base import ServiceBase
 from .outbox import STAFF_ONLY_FAMILIES, event_matches
 from .sentences import people_named, sentence
+
+if TYPE_CHECKING:  # httpx and email load only when something is delivered: start-up stays light
+    from email.message import EmailMessage
+
+    import httpx
 
 RETRY_FIRST = timedelta(minutes=1)
 RETRY_CAP = timedelta(hours=6)
@@ -244,6 +247,8 @@ class DeliveryMixin(ServiceBase):
 
 
 def _http_client(timeout_s: float) -> httpx.Client:
+    import httpx
+
     # No redirects (a receiver must answer itself) and no proxies from the environment.
     return httpx.Client(timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0)),
                         follow_redirects=False, trust_env=False)
@@ -258,6 +263,8 @@ def _post(client: httpx.Client, job: _Job, timestamp: int) -> tuple[bool, int | 
         "PayFlow-Event-Type": job.event_type,
         "PayFlow-Delivery-Attempt": str(job.attempt),
     }
+    import httpx
+
     try:
         # Only the status matters: the body is never read, so a huge or endless one costs nothing.
         with client.stream("POST", job.url, content=job.body, headers=headers) as response:

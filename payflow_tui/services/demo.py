@@ -14,15 +14,16 @@ import random
 from dataclasses import dataclass, field
 from datetime import datetime
 from importlib import resources
+from typing import TYPE_CHECKING
 
 from ..db.migrations import run_sql_file
 from . import errors as E
 from .base import ServiceBase
 from .chain import last_link
-from .demo_builder import DemoStart
-from .demo_process import build
-from .demo_writer import write
 from .ledger import system_account
+
+if TYPE_CHECKING:
+    from .demo_builder import DemoStart
 
 DEMO_PASSWORD = "demo-password"
 MAX_USERS = 1_000_000
@@ -113,6 +114,10 @@ class DemoMixin(ServiceBase):
         already has transactions (CONFLICT) and sizes out of range
         (INVALID_INPUT). The same seed gives the same data.
         """
+        # The simulation's modules load here, not with the services: the app never needs them.
+        from . import demo_process
+        from .demo_writer import write
+
         for value, low, high, what in ((users, 4, MAX_USERS, "users"),
                                        (transactions, 0, MAX_TRANSACTIONS, "transactions")):
             if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
@@ -131,7 +136,7 @@ class DemoMixin(ServiceBase):
             try:
                 rebuild = _suspend_summary_triggers(conn)
                 indexes = _suspend_indexes(conn)
-                built = build(start, random.Random(seed), lambda rows: write(conn, rows), users, transactions)
+                built = demo_process.build(start, random.Random(seed), lambda rows: write(conn, rows), users, transactions)
                 for sql in indexes:
                     conn.execute(sql)
                 if rebuild:
@@ -156,6 +161,8 @@ class DemoMixin(ServiceBase):
         cash = system_account(conn, "CASH_CLEARING", settings["default_currency"])
         ids = {table: conn.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
                for table in ("users", "ledger_accounts", "wallets", "transactions")}
+        from .demo_builder import DemoStart
+
         return DemoStart(
             now=self._now(conn), password_hash=password_hash, settings=settings, cash_account=cash,
             last_entry=last_link(conn, "journal_entries"), last_audit=last_link(conn, "audit_log"),

@@ -12,7 +12,6 @@ The builder is deterministic, so a seed gives the same rows either way.
 
 from __future__ import annotations
 
-import multiprocessing
 import random
 from typing import Callable
 
@@ -45,6 +44,8 @@ def build(start: DemoStart, rng: random.Random, write: Callable[[tuple], None],
     """Make the demo's rows and hand each batch to ``write``; returns the builder's summary."""
     if transactions < PROCESS_FROM:
         return DemoBuilder(start, rng, write).build(users, transactions)
+    import multiprocessing  # here, not at the top: only a large demo needs it
+
     # spawn, not fork: the caller may have threads (a fork would copy their locks).
     context = multiprocessing.get_context("spawn")
     receive, send = context.Pipe(duplex=False)

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import os
-import smtplib
 import tempfile
 from datetime import datetime
-from email.message import EmailMessage
-from email.utils import format_datetime, formataddr
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # the email package loads only when a mail is written: start-up stays light
+    from email.message import EmailMessage
 
 SMTP_TIMEOUT_S = 15.0
 
 
 def build_email(*, event_id: str, to_email: str, to_name: str, from_addr: str, text: str,
                 at: datetime, details: list[tuple[str, str]], footer: str) -> EmailMessage:
+    from email.message import EmailMessage
+    from email.utils import format_datetime, formataddr
+
     msg = EmailMessage()
     msg["From"] = from_addr
     msg["To"] = formataddr((to_name, to_email))
@@ -46,6 +50,8 @@ def write_eml(folder: Path, msg: EmailMessage, event_id: str) -> Path:
 
 
 def send_smtp(msg: EmailMessage, *, host: str, port: int, starttls: bool) -> None:
+    import smtplib
+
     with smtplib.SMTP(host, port, timeout=SMTP_TIMEOUT_S) as smtp:
         if starttls:
             smtp.starttls()

@@ -11,8 +11,8 @@ import io
 import secrets
 from datetime import datetime
 
-import pyotp
-import segno
+# pyotp and segno are imported where used: only two-factor screens and calls need them,
+# and the app's start-up stays light.
 
 ISSUER = "PayFlow"
 # RFC 6238 section 5.2: accept at most one step of drift either way.
@@ -23,16 +23,22 @@ _RECOVERY_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"  # 5 bits a character, n
 
 def new_secret() -> str:
     """A fresh base32 secret of 160 bits (RFC 4226's recommended length)."""
+    import pyotp
+
     return pyotp.random_base32(32)
 
 
 def provisioning_uri(secret: str, email: str) -> str:
+    import pyotp
+
     return pyotp.TOTP(secret).provisioning_uri(name=email, issuer_name=ISSUER)
 
 
 def qr_text(uri: str) -> str:
     """The QR code as Unicode half blocks: two rows a line, readable by a phone
     from any terminal (no escape codes, so a Textual widget can show it too)."""
+    import segno
+
     buffer = io.StringIO()
     segno.make(uri, error="m").terminal(out=buffer, compact=True, border=2)
     return buffer.getvalue()
@@ -49,12 +55,16 @@ def normalise(code: str | None) -> str:
 
 def code_at(secret: str, at: datetime, offset: int = 0) -> str:
     """The code for the step ``offset`` steps from ``at`` (for tests and tools)."""
+    import pyotp
+
     totp = pyotp.TOTP(secret)
     return totp.generate_otp(totp.timecode(at) + offset)
 
 
 def matching_step(secret: str, code: str, at: datetime) -> int | None:
     """The time step ``code`` belongs to within the allowed drift, else None."""
+    import pyotp
+
     totp = pyotp.TOTP(secret)
     now_step = totp.timecode(at)
     found = None
