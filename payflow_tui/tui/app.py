@@ -68,26 +68,32 @@ class PayFlowApp(App):
             self.add_class("sandbox")
         if self._poll:
             self.set_interval(POLL_SECONDS, self._poll_changes)
+        self.show_entry()
+        # Work that reads the whole ledger (the scheduler's first pass, the wallet check)
+        # starts once the first screen is drawn: on a large ledger it would otherwise
+        # share the machine with drawing it.
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
         if self._background:
             self._start_background()
-        self.show_entry()
+        self.call_service(self.pf.check_wallet_integrity, group="integrity",
+                          on_done=lambda _report: self.alert_watch.check(),
+                          on_error=lambda exc: log.warning("wallet integrity check: %s", exc.message))
 
     def on_unmount(self) -> None:
         self._stop_background()
 
     @on(events.Mount)
     def _start_fraud_watch(self) -> None:
-        """Run by itself beside on_mount. Once at start, check every wallet's balance against
-        its ledger postings (a tampered wallet is frozen and a critical alert opened); while
-        an admin is signed in, keep the open-alert counter and toast new critical alerts.
+        """Run by itself beside on_mount. While an admin is signed in, keep the open-alert
+        counter and toast new critical alerts (the check of every wallet against its
+        postings, once the first frame is drawn, feeds it too: ``_after_first_frame``).
         ``data_changed_signal`` tells widgets that follow live data when to fetch again."""
         from .alert_watch import AlertWatch
 
         self.data_changed_signal: Signal[App] = Signal(self, "data-changed")
         self.alert_watch = AlertWatch(self)
-        self.call_service(self.pf.check_wallet_integrity, group="integrity",
-                          on_done=lambda _report: self.alert_watch.check(),
-                          on_error=lambda exc: log.warning("wallet integrity check: %s", exc.message))
 
     def show_entry(self, notice: str | None = None) -> None:
         """First-run setup while there is no admin, else the login screen (with ``notice``)."""

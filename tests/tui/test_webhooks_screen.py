@@ -170,8 +170,11 @@ async def test_removing_an_endpoint_asks_first(bank, hooked, make_app):
 async def test_the_app_delivers_webhooks_while_it_runs(bank, hooked, receiver, pf, clock):
     app = create_app(pf=pf, poll=False, background=True)
     async with app.run_test(size=SIZE) as pilot:
-        loop = app._scheduler_loop  # delivery is one of the scheduler's tasks
-        assert loop is not None
+        for _ in range(100):  # the scheduler starts once the first frame is drawn
+            if getattr(app, "_scheduler_loop", None) is not None:
+                break
+            await pilot.pause(0.02)
+        assert app._scheduler_loop is not None  # delivery is one of the scheduler's tasks
         pf.transfer(bank.ada, "bola@bank.test", 100_000)
         app.wake_delivery()
         for _ in range(400):  # up to about 20 s on a loaded machine; usually well under one
