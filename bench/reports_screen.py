@@ -32,6 +32,7 @@ sys.path.insert(0, str(HERE.parent))
 import bigdb  # noqa: E402
 
 from payflow_tui.clock import FrozenClock  # noqa: E402
+from payflow_tui.bench.screen_timing import until  # noqa: E402
 from payflow_tui.services import PayFlow  # noqa: E402
 from payflow_tui.tui.app import create_app  # noqa: E402
 
@@ -55,19 +56,15 @@ async def screen_times(db: Path, runs: int, export: bool) -> dict[str, list[floa
         app.signed_in(admin)
         await pilot.pause()
 
-        async def until(done) -> None:
-            # Sleep between looks: a busy wait on the app's thread would slow the worker under test.
-            while not done():
-                await asyncio.sleep(0.005)
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-
         async def timed(name: str, action, done) -> None:
+            # The action runs beside the clock's polling: Pilot.press() goes on waiting for
+            # the process to idle after the key, and that wait is the harness's, not the app's.
             started, cpu = time.perf_counter(), time.process_time()
-            await action()
-            await until(done)
+            acting = asyncio.ensure_future(action())
+            await until(app, done)
             times.setdefault(name, []).append(time.perf_counter() - started)
             times.setdefault(name + " (CPU)", []).append(time.process_time() - cpu)
+            await acting
 
         def new_report(screen):
             before = screen.report

@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from argon2 import PasswordHasher  # noqa: E402
 
+from payflow_tui.bench import screen_timing as timing  # noqa: E402
 from payflow_tui.clock import FrozenClock, to_iso  # noqa: E402
 from payflow_tui.services import PayFlow  # noqa: E402
 from payflow_tui.tui.app import create_app  # noqa: E402
@@ -103,54 +104,53 @@ async def measure(pf: PayFlow, admin, repeat: int) -> dict[str, list[float]]:
         app.signed_in(admin)
         await pilot.pause()
 
-        async def settled() -> None:
-            await app.workers.wait_for_complete()
-            await pilot.pause()
-
-        async def timed(name: str, action) -> None:
+        async def timed(name: str, action, done=None) -> None:
+            # Until the screen's work is finished and drawn (see payflow_tui/bench/screen_timing).
+            if done is None:
+                await timing.timed(times.setdefault(name, []), app, action)
+                return
             started = time.perf_counter()
-            await action()
-            await settled()
+            action()
+            await timing.until(app, done)
             times.setdefault(name, []).append(time.perf_counter() - started)
 
+        def new_page(table):
+            before = table.page
+            return lambda: table.page is not before and not table.is_loading
+
         for _ in range(repeat):
-            async def open_all() -> None:
-                await app.push_screen(AllTransactionsScreen())
-            await timed("all transactions: open", open_all)
+            await timed("all transactions: open", lambda: app.push_screen(AllTransactionsScreen()))
             screen = app.screen
-            await timed("all transactions: next page", lambda: pilot.press("n"))
-            await timed("all transactions: next page again", lambda: pilot.press("n"))
+            table = screen.query_one(TransactionTable)
+            await timed("all transactions: next page", table.action_next_page, new_page(table))
+            await timed("all transactions: next page again", table.action_next_page, new_page(table))
             for label, widget_id, value in (("type DEPOSIT", "#tx-type", "DEPOSIT"),
                                             ("status FAILED", "#tx-status", "FAILED")):
-                async def pick(widget_id=widget_id, value=value) -> None:
+                def pick(widget_id=widget_id, value=value) -> None:
                     screen.query_one(widget_id).value = value
-                await timed(f"all transactions: filter {label}", pick)
+                await timed(f"all transactions: filter {label}", pick, new_page(table))
             screen.query_one("#tx-type").clear()
             screen.query_one("#tx-status").clear()
-            await settled()
+            await timing.settle(app)
             for label, field, text in (("email", "#tx-email", "customer007@bank.test"),
                                        ("reference prefix", "#tx-ref", "B0000000001"),
                                        ("from date", "#tx-from", "2025-06-01")):
-                async def typed(field=field, text=text) -> None:
+                def typed(field=field, text=text) -> None:
                     screen.query_one(field).value = text
                     screen._apply()
-                await timed(f"all transactions: filter {label}", typed)
-                assert screen.query_one(TransactionTable)._rows, f"the {label} filter should match"
+                await timed(f"all transactions: filter {label}", typed, new_page(table))
+                assert table._rows, f"the {label} filter should match"
                 screen.query_one(field).value = ""
             app.pop_screen()
-            await settled()
+            await timing.settle(app)
 
-            async def open_audit() -> None:
-                await app.push_screen(AuditLogScreen())
-            await timed("audit log: open", open_audit)
+            await timed("audit log: open", lambda: app.push_screen(AuditLogScreen()))
             app.pop_screen()
-            await settled()
+            await timing.settle(app)
 
-            async def open_queue() -> None:
-                await app.push_screen(PendingDepositsScreen())
-            await timed("pending deposits: open", open_queue)
+            await timed("pending deposits: open", lambda: app.push_screen(PendingDepositsScreen()))
             app.pop_screen()
-            await settled()
+            await timing.settle(app)
     return times
 
 

@@ -72,6 +72,9 @@ class UserHomeScreen(PayFlowScreen):
 
     def reload(self) -> None:
         self._load_wallet()
+        # Fetched here, not when the wallet arrives: a reload for another terminal's change
+        # is not the user's activity, and only calls made during it are known as such.
+        self.query_one("#wallet-notice", AccountNotice).load()
         self.query_one("#recent", TransactionTable).refresh_page()
 
     def _load_wallet(self) -> None:
@@ -86,7 +89,6 @@ class UserHomeScreen(PayFlowScreen):
             state.update(f"[b red]Frozen[/] since {when(wallet.frozen_at)} · {wallet.currency} wallet")
         else:
             state.update(f"[green]Active[/] · {wallet.currency} wallet")
-        self.query_one("#wallet-notice", AccountNotice).load()
         self.refresh_bindings()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
