@@ -74,7 +74,7 @@ async def screen_times(db: Path, runs: int, export: bool) -> dict[str, list[floa
             if n > 0:  # for scale: another screen that fetches in a worker when it opens
                 other = AllTransactionsScreen()
                 await timed("all transactions screen: open (for scale)", lambda: app.push_screen(other),
-                            lambda: bool(other.query_one(TransactionTable)._rows))
+                            lambda: bool(other.query(TransactionTable)) and bool(other.query_one(TransactionTable)._rows))
                 await pilot.press("escape")
                 await pilot.pause()
             first = "open, first in the process (imports pandas)"
