@@ -51,7 +51,7 @@ class UserHomeScreen(PayFlowScreen):
                 yield Static("Loading…", id="wallet-state")
             yield BalanceDisplay(id="balance")
         # Why the wallet is frozen (or the account locked), in the service's words, with whom to call.
-        yield AccountNotice(id="wallet-notice")
+        yield AccountNotice(id="wallet-notice", follow_changes=False)  # reload() fetches it
         yield Label("Recent transactions  ·  Enter for details, h for the full history", classes="recent-label")
         yield TransactionTable(self._recent, page_size=RECENT, id="recent",
                                empty_text="No transactions yet. Press d to request a deposit.")

@@ -25,17 +25,19 @@ class AccountNotice(Static):
     """
 
     def __init__(self, for_email: str | None = None, *, lead: str = "", id: str | None = None,
-                 classes: str = "notice notice-error") -> None:
+                 classes: str = "notice notice-error", follow_changes: bool = True) -> None:
         super().__init__("", id=id, classes=classes)
         self.for_email = for_email
         self.lead = lead
+        # False where the host screen calls load() from its own reload: one fetch per change.
+        self.follow_changes = follow_changes
         self.notice: Notice | None = None
 
     def on_mount(self) -> None:
         self.display = False
         self.load()
         signal = getattr(self.app, "data_changed_signal", None)
-        if signal is not None:  # an app without live updates simply never refreshes it
+        if signal is not None and self.follow_changes:  # without live updates it is never refreshed
             signal.subscribe(self, lambda _app: self.load(live=True))
 
     def load(self, *, live: bool = False) -> None:
