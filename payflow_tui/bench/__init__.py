@@ -21,6 +21,7 @@ BENCH_MODULES = [
     "payflow_tui.bench.demo_load",
     "payflow_tui.bench.app_registered",
     "payflow_tui.bench.renewals",
+    "payflow_tui.bench.export_csv",
 ]
 
 
