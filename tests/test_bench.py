@@ -12,7 +12,7 @@ from payflow_tui.cli import main
 
 
 def test_the_registry_names_every_benchmark():
-    assert {b.name for b in available()} >= {"transfers", "transfers-4proc", "demo", "export"}
+    assert {b.name for b in available()} >= {"transfers", "transfers-4proc", "demo", "export", "reports-screen"}
     assert all(b.description for b in available())
 
 
@@ -60,6 +60,20 @@ def test_export_benchmark_without_the_sqlite3_shell_says_so_and_skips_the_baseli
     assert figures["baseline"] is None and figures["meets_target"] is None and figures["pandas"] is None
     assert figures["exported_rows"] == figures["transactions"] and "ratio_wall" not in figures["export_call"]
     assert any("the sqlite3 shell is not installed, baseline skipped" in line for line in lines)
+
+
+def test_reports_screen_benchmark_times_the_screen_on_both_databases(tmp_path):
+    lines: list[str] = []
+    (report,) = run_benchmarks(["reports-screen"], quick=True, workdir=tmp_path, echo=lines.append)
+    figures = report.figures
+    assert figures["baseline_transactions"] == 1_000 and figures["transactions"] > 2_000
+    for step in ("open (this week)", "switch to this month", "type a whole year's range",
+                 "all transactions screen: open (for scale)"):
+        assert figures["steps"][step]["small_ms"] > 0 and figures["steps"][step]["ratio"] > 0
+    assert figures["steps"]["export the year, from the screen"]["large_ms"] > 0
+    assert figures["export_screen_over_call"] > 0 and figures["meets_target"] in (True, False)
+    assert any("export from the screen / the call alone" in line for line in lines)
+    assert list(tmp_path.iterdir()) == []  # the copies and the exported files are removed
 
 
 def test_unknown_names_are_refused():

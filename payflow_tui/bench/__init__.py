@@ -22,6 +22,7 @@ BENCH_MODULES = [
     "payflow_tui.bench.app_registered",
     "payflow_tui.bench.renewals",
     "payflow_tui.bench.export_csv",
+    "payflow_tui.bench.reports_screen",
 ]
 
 

@@ -1,8 +1,8 @@
 """How fast the reports screen shows its figures, and what its progress bar costs an export.
 
-    .venv/bin/python bench/reports_screen.py [--db /tmp/payflow-bench.db] [--runs 5]
+    .venv/bin/payflow bench reports-screen [--repeat 5]
 
-On the 1,000,000-transaction database of ``bench/bigdb.py`` (built if missing)
+On the 1,000,000-transaction database of ``bigdb`` (built once per run)
 and, as the baseline, a 1,000-transaction one built the same way, it drives
 the real app headless at 100x30: open the reports screen (this week) until
 its figures are on screen, switch to this month, type a whole year's range;
@@ -15,37 +15,32 @@ asserts nothing (timings depend on the machine, which may be shared).
 
 from __future__ import annotations
 
-import argparse
 import asyncio
 import shutil
 import sqlite3
 import statistics
-import sys
-import tempfile
 import time
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE))
-sys.path.insert(0, str(HERE.parent))
+from . import BenchOptions, BenchReport, benchmark
+from .screen_timing import until
+from .stats import machine
 
-import bigdb  # noqa: E402
-
-from payflow_tui.clock import FrozenClock  # noqa: E402
-from payflow_tui.bench.screen_timing import until  # noqa: E402
-from payflow_tui.services import PayFlow  # noqa: E402
-from payflow_tui.tui.app import create_app  # noqa: E402
-
-DEFAULT_DB = Path(tempfile.gettempdir()) / "payflow-bench.db"
 YEAR = "2025-03-01 -> 2026-03-01"
+TARGET_MS = 1000
+REPORT_STEPS = ("open (this week)", "switch to this month", "type a whole year's range")
 
 
 async def screen_times(db: Path, runs: int, export: bool) -> dict[str, list[float]]:
     from textual.widgets import Input
 
-    from payflow_tui.tui.screens.all_transactions import AllTransactionsScreen
-    from payflow_tui.tui.screens.reports import ReportsScreen
-    from payflow_tui.tui.widgets.tx_table import TransactionTable
+    from ..clock import FrozenClock
+    from ..services import PayFlow
+    from ..tui.app import create_app
+    from ..tui.screens.all_transactions import AllTransactionsScreen
+    from ..tui.screens.reports import ReportsScreen
+    from ..tui.widgets.tx_table import TransactionTable
+    from . import bigdb
 
     pf = PayFlow.open(db, clock=FrozenClock(bigdb.END), password_hasher=bigdb.FAST_HASHER)
     admin = pf.login(bigdb.ADMIN_EMAIL, bigdb.PASSWORD)
@@ -70,11 +65,15 @@ async def screen_times(db: Path, runs: int, export: bool) -> dict[str, list[floa
             before = screen.report
             return lambda: screen.report is not None and screen.report is not before
 
+        def rows_shown(screen):
+            # Polling starts before the pushed screen has composed its table.
+            return lambda: any(table._rows for table in screen.query(TransactionTable))
+
         for n in range(runs + 1):
             if n > 0:  # for scale: another screen that fetches in a worker when it opens
                 other = AllTransactionsScreen()
                 await timed("all transactions screen: open (for scale)", lambda: app.push_screen(other),
-                            lambda: bool(other.query_one(TransactionTable)._rows))
+                            rows_shown(other))
                 await pilot.press("escape")
                 await pilot.pause()
             first = "open, first in the process (imports pandas)"
@@ -106,52 +105,69 @@ async def screen_times(db: Path, runs: int, export: bool) -> dict[str, list[floa
     return times
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, default=DEFAULT_DB, help="built if missing (kept for next time)")
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args(argv)
-    if not args.db.exists():
-        print(f"Building 1,000,000 transactions into {args.db} ...", flush=True)
-        print(f"  {bigdb.build(args.db)}", flush=True)
-    work = Path(tempfile.mkdtemp(prefix="payflow-reports-screen-"))
-    try:
-        small = work / "small.db"
-        bigdb.build(small, transactions=1_000, users=100)
-        # The large database is copied so the exports land beside the copy, not the kept file.
-        large = work / "large.db"
-        with sqlite3.connect(args.db) as src, sqlite3.connect(large) as dst:
-            src.backup(dst)
-        rows = sqlite3.connect(large).execute("SELECT count(*) FROM transactions").fetchone()[0]
-        print(f"Reports screen at 100x30, headless; medians of {args.runs} runs after a first one.\n"
-              f"Large: {rows:,} transactions; small (the baseline): 1,000.\n")
-        base = asyncio.run(screen_times(small, args.runs, export=False))
-        big = asyncio.run(screen_times(large, args.runs, export=True))
-        # CPU time (the whole process: the app and its workers) beside wall time: on a
-        # shared machine other processes stretch wall time but not the work done.
-        print(f"  {'':<46}{'wall: small':>12}{'large':>8}{'ratio':>7}{'CPU: small':>12}{'large':>8}{'ratio':>7}")
-        for name, values in big.items():
-            if name.endswith(" (CPU)"):
-                continue
-            cells = ""
-            for key in (name, name + " (CPU)"):
-                large_ms = statistics.median(big[key]) * 1000
-                if key in base:
-                    small_ms = statistics.median(base[key]) * 1000
-                    cells += f"{small_ms:10.0f}ms{large_ms:6.0f}ms{large_ms / small_ms:6.1f}x"
-                else:
-                    cells += f"{'':>12}{large_ms:6.0f}ms{'':>7}"
-            print(f"  {name:<46}{cells}")
-        for kind in ("", " (CPU)"):
-            screen = statistics.median(big["export the year, from the screen" + kind])
-            call = statistics.median(big["export the year, the call alone" + kind])
-            print(f"\n  export from the screen / the call alone{kind}: {screen / call:.2f}x", end="")
-        print("   (the progress bar and the app's own work)")
-        print("  target: the screen computes its report in under 1 s on the large database")
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return 0
+def copy(source: Path, target: Path) -> Path:
+    """A copy of the shared database: exports from the screen land beside the one it opens."""
+    with sqlite3.connect(source) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    src.close()
+    dst.close()
+    return target
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def count(db: Path) -> int:
+    with sqlite3.connect(db) as conn:
+        rows = conn.execute("SELECT count(*) FROM transactions").fetchone()[0]
+    conn.close()
+    return rows
+
+
+@benchmark("reports-screen", "the reports screen on 1,000,000 transactions beside 1,000: open, switch,"
+           " a year's range; export from the screen vs the call alone")
+def bench_reports_screen(opts: BenchOptions) -> BenchReport:
+    from . import bigdb
+
+    transactions, users = (2_000, 100) if opts.quick else (1_000_000, 10_000)
+    runs = opts.repeat or (1 if opts.quick else 5)
+    small = copy(bigdb.shared_db(opts, 1_000, 100), opts.workdir / "small.db")
+    large = copy(bigdb.shared_db(opts, transactions, users), opts.workdir / "large.db")
+    rows, small_rows = count(large), count(small)
+    opts.say(f"  the baseline, {small_rows:,} transactions ...")
+    base = asyncio.run(screen_times(small, runs, export=False))
+    opts.say(f"  {rows:,} transactions ...")
+    big = asyncio.run(screen_times(large, runs, export=True))
+    lines = [f"  Reports screen at 100x30, headless; medians of {runs} runs after a first one.",
+             f"  Large: {rows:,} transactions; small (the baseline): {small_rows:,}.",
+             # CPU time (the whole process: the app and its workers) beside wall time: on a
+             # shared machine other processes stretch wall time but not the work done.
+             f"  {'':<46}{'wall: small':>12}{'large':>8}{'ratio':>7}{'CPU: small':>12}{'large':>8}{'ratio':>7}"]
+    steps = {}
+    for name in big:
+        if name.endswith(" (CPU)"):
+            continue
+        cells, step = "", {}
+        for key, label in ((name, ""), (name + " (CPU)", "cpu_")):
+            large_ms = statistics.median(big[key]) * 1000
+            step[f"large_{label}ms"] = round(large_ms, 1)
+            if key in base:
+                small_ms = statistics.median(base[key]) * 1000
+                step[f"small_{label}ms"] = round(small_ms, 1)
+                step[f"{label}ratio"] = round(large_ms / small_ms, 2)
+                cells += f"{small_ms:10.0f}ms{large_ms:6.0f}ms{large_ms / small_ms:6.1f}x"
+            else:
+                cells += f"{'':>12}{large_ms:6.0f}ms{'':>7}"
+        steps[name] = step
+        lines.append(f"  {name:<46}{cells}")
+    export = {}
+    for kind, key in (("", "export_screen_over_call"), (" (CPU)", "export_screen_over_call_cpu")):
+        screen = statistics.median(big["export the year, from the screen" + kind])
+        call = statistics.median(big["export the year, the call alone" + kind])
+        export[key] = round(screen / call, 3)
+        lines.append(f"  export from the screen / the call alone{kind}: {screen / call:.2f}x")
+    lines[-1] += "   (the progress bar and the app's own work)"
+    lines.append(f"  target: the screen computes its report in under {TARGET_MS / 1000:g} s on the large database")
+    figures = {"transactions": rows, "baseline_transactions": small_rows, "runs": runs, "steps": steps, **export,
+               "target_ms": TARGET_MS,
+               "meets_target": all(steps[name]["large_ms"] < TARGET_MS for name in REPORT_STEPS),
+               "machine": machine()}
+    lines.append(f"  load average {figures['machine']['load_1min']} on {figures['machine']['cpus']} CPUs")
+    return BenchReport("reports-screen", figures, lines)
