@@ -12,7 +12,8 @@ from payflow_tui.cli import main
 
 
 def test_the_registry_names_every_benchmark():
-    assert {b.name for b in available()} >= {"transfers", "transfers-4proc", "demo", "export", "reports-screen"}
+    assert {b.name for b in available()} >= {"transfers", "transfers-4proc", "demo", "export", "reports-screen",
+                                              "staff-screens"}
     assert all(b.description for b in available())
 
 
@@ -74,6 +75,20 @@ def test_reports_screen_benchmark_times_the_screen_on_both_databases(tmp_path):
     assert figures["export_screen_over_call"] > 0 and figures["meets_target"] in (True, False)
     assert any("export from the screen / the call alone" in line for line in lines)
     assert list(tmp_path.iterdir()) == []  # the copies and the exported files are removed
+
+
+def test_staff_screens_benchmark_times_screens_and_calls_on_both_databases(tmp_path):
+    lines: list[str] = []
+    (report,) = run_benchmarks(["staff-screens"], quick=True, workdir=tmp_path, echo=lines.append)
+    figures = report.figures
+    assert figures["transactions"] == 2_000 and figures["baseline_transactions"] == 1_000
+    for step in ("all transactions: open", "all transactions: next page", "all transactions: filter email",
+                 "audit log: open", "pending deposits: open"):
+        assert figures["screens_s"][step]["small"] > 0 and figures["screens_s"][step]["ratio"] > 0
+    assert figures["services_ms"]["pending_deposits()"]["large"] > 0
+    assert figures["meets_target"] in (True, False)
+    assert any(line.strip().startswith("all transactions: next page again") for line in lines)
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_unknown_names_are_refused():

@@ -23,6 +23,7 @@ BENCH_MODULES = [
     "payflow_tui.bench.renewals",
     "payflow_tui.bench.export_csv",
     "payflow_tui.bench.reports_screen",
+    "payflow_tui.bench.staff_screens",
 ]
 
 
