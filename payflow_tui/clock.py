@@ -30,9 +30,19 @@ class FrozenClock:
         self.now += timedelta(**kwargs)
 
 
+_last_iso: tuple[datetime | None, str] = (None, "")
+
+
 def to_iso(dt: datetime) -> str:
     """Stored form: fixed-width UTC ISO 8601, so text order is time order."""
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+    # A money movement stamps several rows with the same instant: format it once.
+    global _last_iso
+    last, text = _last_iso
+    if dt is last:
+        return text
+    text = dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f+00:00")
+    _last_iso = (dt, text)
+    return text
 
 
 def from_iso(text: str) -> datetime:

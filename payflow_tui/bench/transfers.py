@@ -5,9 +5,10 @@ and triggers), on connections with the same pragmas (``db.connect``: WAL,
 synchronous=FULL, foreign keys, busy timeout), with one durable commit per
 transfer. The baseline writes exactly the rows a transfer writes (1 journal
 entry, 2 postings whose trigger makes the 2 balance updates, 2 transaction
-rows) and nothing else: none of the service's session and role checks, reads,
-refusal rules, hash chaining or result loading. The ratio service/baseline is
-what that logic costs.
+rows, and the 2 outbox events, transfer.sent and transfer.received, that
+feed notifications and webhooks) and nothing else: none of the service's
+session and role checks, reads, refusal rules, hash chaining or result
+loading. The ratio service/baseline is what that logic costs.
 """
 
 from __future__ import annotations
@@ -86,16 +87,38 @@ class BaselineSide:
     def __init__(self, path: Path, count: int, seed: int, tag: str) -> None:
         self.conn = connect(path)
         rows = self.conn.execute(
-            "SELECT w.id, w.account_id, w.currency FROM wallets w JOIN users u ON u.id = w.user_id"
+            "SELECT w.id, w.account_id, w.currency, w.user_id FROM wallets w JOIN users u ON u.id = w.user_id"
             " WHERE u.email LIKE 'hot%@bench.example' ORDER BY u.email").fetchall()
         self.wallets = [(r[0], r[1]) for r in rows]
+        self.users = [r[3] for r in rows]
         self.currency = rows[0][2]
         self.plan = _plan(count, seed)
         self.tag = tag
         self.at = to_iso(datetime.now(timezone.utc))
+        self._events_made = self._events()
+
+    def _events(self) -> list[list[tuple]]:
+        """Each transfer's two outbox rows, made before the clock starts (random event ids,
+        as the service makes them; payloads of the same shape)."""
+        import json
+        import secrets
+
+        events = []
+        for n, (sender, recipient, amount) in enumerate(self.plan):
+            ref = f"B{self.tag}-{n}"
+            payload = {"amount": f"{amount // 100}.{amount % 100:02d}", "currency": self.currency,
+                       "memo": None, "transfer_ref": ref}
+            events.append([
+                (f"evt_{secrets.token_hex(12)}", "transfer.sent", self.users[sender],
+                 json.dumps({**payload, "to": f"hot{recipient}@bench.example"}, sort_keys=True), self.at),
+                (f"evt_{secrets.token_hex(12)}", "transfer.received", self.users[recipient],
+                 json.dumps({**payload, "sender": f"hot{sender}@bench.example"}, sort_keys=True), self.at),
+            ])
+        return events
 
     def run(self) -> None:
         conn, wallets, at, tag, cur = self.conn, self.wallets, self.at, self.tag, self.currency
+        events = self._events_made
         for n, (sender, recipient, amount) in enumerate(self.plan):
             (s_wallet, s_account), (r_wallet, r_account) = wallets[sender], wallets[recipient]
             ref = f"B{tag}-{n}"
@@ -112,6 +135,9 @@ class BaselineSide:
                     " transfer_ref, counterparty_wallet_id, journal_entry_id, created_at, updated_at)"
                     " VALUES (?, 'TRANSFER', ?, ?, ?, 'SUCCESS', ?, ?, ?, ?, ?, ?)",
                     (wallet, direction, amount, cur, f"{ref}-{suffix}", ref, other, entry, at, at))
+            conn.executemany(
+                "INSERT INTO outbox (event_id, type, user_id, payload, created_at) VALUES (?, ?, ?, ?, ?)",
+                events[n])
             conn.execute("COMMIT")
 
     def close(self) -> None:

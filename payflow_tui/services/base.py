@@ -103,6 +103,7 @@ class ServiceBase:
         checks made inside it still hold when it commits."""
         conn = self._conn()
         conn.execute("BEGIN IMMEDIATE")
+        self._local.memo = {}  # what the transaction read once, on first use (_tx_cached)
         try:
             yield conn
         except CommittedRefusal as refusal:
@@ -114,15 +115,19 @@ class ServiceBase:
             raise
         else:
             _commit(conn)
+        finally:
+            self._local.memo = None
 
     @contextmanager
     def _read(self) -> Iterator[sqlite3.Connection]:
         """A read transaction: one consistent snapshot for several queries."""
         conn = self._conn()
         conn.execute("BEGIN")
+        self._local.memo = {}
         try:
             yield conn
         finally:
+            self._local.memo = None
             if conn.in_transaction:
                 conn.execute("COMMIT")
 
@@ -143,11 +148,29 @@ class ServiceBase:
         values.update({r[0]: r[1] for r in conn.execute("SELECT key, value FROM settings")})
         return values
 
+    def _tx_cached(self, conn: sqlite3.Connection, name: str, load):
+        """``load(conn)``, read once per transaction. Inside a transaction nothing but this
+        connection can change the data, so a read repeated by several checks (a transfer
+        asks for six settings, some twice, and for the fraud rules before and after)
+        need not go to SQLite again. A writer of that data calls ``_tx_forget``.
+        Outside a transaction of ``_write``/``_read`` every call loads afresh."""
+        memo = getattr(self._local, "memo", None)
+        if memo is None or not conn.in_transaction or conn is not getattr(self._local, "conn", None):
+            return load(conn)
+        if name not in memo:
+            memo[name] = load(conn)
+        return memo[name]
+
+    def _tx_forget(self, name: str) -> None:
+        memo = getattr(self._local, "memo", None)
+        if memo:
+            memo.pop(name, None)
+
     def _setting(self, conn: sqlite3.Connection, key: str) -> str:
-        row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
-        return row[0] if row else DEFAULT_SETTINGS[key]
+        return self._tx_cached(conn, "settings", self._settings)[key]
 
     def _put_setting(self, conn: sqlite3.Connection, key: str, value: str) -> None:
+        self._tx_forget("settings")  # the transaction's next read sees the new value
         conn.execute(
             "INSERT INTO settings (key, value) VALUES (?, ?)"
             " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -157,12 +180,9 @@ class ServiceBase:
     def _now(self, conn: sqlite3.Connection | None = None) -> datetime:
         """Business time: the base clock plus, on a sandbox, its stored offset."""
         now = self._base_clock()
-        conn = conn or self._conn()
-        row = conn.execute(
-            "SELECT value FROM settings WHERE key = 'clock_offset_seconds'"
-        ).fetchone()
-        if row and row[0] != "0":
-            now += timedelta(seconds=int(row[0]))
+        offset = self._setting(conn or self._conn(), "clock_offset_seconds")
+        if offset != "0":
+            now += timedelta(seconds=int(offset))
         return now
 
     def now(self) -> datetime:

@@ -21,7 +21,10 @@ _PREFIX = {"DEPOSIT": "DEP", "WITHDRAWAL": "WDR", "TRANSFER": "TRF", "SUBSCRIPTI
 
 def new_reference(kind: str) -> str:
     """A short reference a customer can read out: ``DEP-7K3M9QX2TB``."""
-    body = "".join(secrets.choice(_REF_ALPHABET) for _ in range(10))
+    # 32**10 == 2**50: one draw of 50 random bits, five a character, is uniform over
+    # every reference (and a tenth of the cost of ten draws).
+    bits = secrets.randbits(50)
+    body = "".join(_REF_ALPHABET[(bits >> shift) & 31] for shift in range(45, -1, -5))
     return f"{_PREFIX.get(kind, 'TXN')}-{body}"
 
 

@@ -9,7 +9,7 @@ from . import errors as E
 from . import idempotency as idem
 from .base import CommittedRefusal, Movement, ServiceBase, Session
 from .ledger import insert_transaction, new_reference, post_entry, system_account
-from .views import TransferResult, load_tx, load_tx_by_ref
+from .views import TransferResult, load_transfer_legs, load_tx, load_tx_by_ref
 
 MAX_MEMO = 140
 
@@ -155,20 +155,22 @@ class PaymentsMixin(ServiceBase):
         mv.status, mv.transaction_ids = "SUCCESS", [debit_id, credit_id]
         self._rules_after(conn, mv)
         # The balance is kept with the key so a replay answers exactly as the original did.
-        balance_after = self._wallet_of(conn, actor["id"])["balance"]
+        # The posting trigger moved it by exactly -amount inside this transaction.
+        balance_after = sender_wallet["balance"] - amount
         idem.record(conn, actor["id"], key, "transfer", params,
                     {"transfer_ref": transfer_ref, "balance_after": balance_after}, now)
-        payload = dict(transfer_ref=transfer_ref, amount=amount, memo=memo)
+        # The currency goes with the payload: the outbox need not read it from the wallets again.
+        payload = dict(transfer_ref=transfer_ref, amount=amount, memo=memo, currency=sender_wallet["currency"])
         self._emit(conn, "transfer.sent", user_id=actor["id"], wallet_id=sender_wallet["id"],
                    to=recipient["email"], **payload)
         self._emit(conn, "transfer.received", user_id=recipient["id"], wallet_id=recipient_wallet["id"],
                    sender=actor["email"], **payload)
-        return self._transfer_result(conn, transfer_ref, actor["id"])
+        return self._transfer_result(conn, transfer_ref, actor["id"], balance_after=balance_after)
 
     def _transfer_result(self, conn, transfer_ref: str, sender_id: int, *,
                          balance_after: int | None = None) -> TransferResult:
-        debit = load_tx_by_ref(conn, f"{transfer_ref}-D")
-        credit = load_tx_by_ref(conn, f"{transfer_ref}-C")
+        legs = {tx.direction: tx for tx in load_transfer_legs(conn, transfer_ref)}
+        debit, credit = legs.get("DEBIT"), legs.get("CREDIT")
         if credit is None:  # a replay of a refused transfer re-raises before this
             raise E.NotFound(f"Transfer {transfer_ref} did not complete.")
         balance = self._wallet_of(conn, sender_id)["balance"] if balance_after is None else balance_after

@@ -37,7 +37,13 @@ class FraudMixin(AlertsMixin, AuditTrailMixin):
     # -- evaluating rules inside a movement ------------------------------------------------
 
     def _enabled_rules(self, conn: sqlite3.Connection) -> dict[str, sqlite3.Row]:
-        return {r["code"]: r for r in conn.execute("SELECT * FROM fraud_rules WHERE enabled = 1")}
+        return self._tx_cached(conn, "enabled_rules", lambda c: {
+            r["code"]: r for r in c.execute("SELECT * FROM fraud_rules WHERE enabled = 1")})
+
+    def _rule_params(self, conn: sqlite3.Connection) -> dict[str, dict]:
+        """Each enabled rule's parameters, parsed once per transaction."""
+        return self._tx_cached(conn, "rule_params", lambda c: {
+            code: json.loads(rule["params"]) for code, rule in self._enabled_rules(c).items()})
 
     def _movement_checks(self, zone: ZoneInfo):
         return (
@@ -52,12 +58,13 @@ class FraudMixin(AlertsMixin, AuditTrailMixin):
         if movement.kind not in ("WITHDRAWAL", "TRANSFER"):
             return
         rules = self._enabled_rules(conn)
+        parsed = self._rule_params(conn)
         zone = ZoneInfo(self._setting(conn, "timezone"))
         for code, check in self._movement_checks(zone):
             rule = rules.get(code)
             if rule is None:
                 continue
-            params = json.loads(rule["params"])
+            params = parsed[code]
             finding = check(conn, movement, params, "before") if rule["action"] == "BLOCK" else None
             if finding is None and code == DAILY_TRANSFER_OUT:
                 # The hard limit blocks whatever the rule's own action is.
@@ -71,11 +78,12 @@ class FraudMixin(AlertsMixin, AuditTrailMixin):
         rules = self._enabled_rules(conn)
         if not rules:
             return
+        parsed = self._rule_params(conn)
         for code, check in self._movement_checks(ZoneInfo(self._setting(conn, "timezone"))):
             rule = rules.get(code)
             if rule is None or rule["action"] == "BLOCK":
                 continue
-            finding = check(conn, movement, json.loads(rule["params"]), "after")
+            finding = check(conn, movement, parsed[code], "after")
             if finding is not None:
                 self._act(conn, movement, rule, finding)
 
@@ -265,6 +273,8 @@ class FraudMixin(AlertsMixin, AuditTrailMixin):
             changes = {k: {"old": old[k], "new": new[k]} for k in old if old[k] != new[k]}
             if not changes:
                 raise E.Conflict(f"Rule {definition.code} already has these values.")
+            self._tx_forget("enabled_rules")
+            self._tx_forget("rule_params")
             conn.execute(
                 "UPDATE fraud_rules SET enabled = ?, action = ?, severity = ?, params = ?, updated_at = ?,"
                 " updated_by = ? WHERE code = ?",

@@ -153,6 +153,11 @@ def load_tx_by_ref(conn, reference: str):
     return tx_view(row) if row else None
 
 
+def load_transfer_legs(conn, transfer_ref: str) -> list:
+    """Both rows of a transfer (or the one of a refused transfer), in one query."""
+    return [tx_view(r) for r in conn.execute(TX_SELECT + " WHERE t.transfer_ref = ?", (transfer_ref,))]
+
+
 def wallet_view(conn, wallet_id: int) -> WalletView:
     r = conn.execute(
         "SELECT w.*, u.email, u.name FROM wallets w JOIN users u ON u.id = w.user_id WHERE w.id = ?",
