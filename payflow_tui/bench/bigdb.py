@@ -6,12 +6,17 @@ the year before ``END``: deposits (a few pending or rejected), withdrawals,
 transfers (two rows each), subscription charges (some failed renewals),
 plans and subscriptions. One admin can log in with ``PASSWORD``.
 
-    python bench/bigdb.py /tmp/big.db --transactions 1000000
+Benchmarks take it with ``shared_db(options, transactions)``: built once per
+``payflow bench`` run into the shared directory, whichever benchmark asks first.
+Alone:
+
+    python -m payflow_tui.bench.bigdb /tmp/big.db --transactions 1000000
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import sqlite3
 import sys
 import time
@@ -20,8 +25,9 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 
-from payflow_tui.clock import FrozenClock
-from payflow_tui.services import PayFlow
+from ..clock import FrozenClock
+from ..services import PayFlow
+from . import BenchOptions
 
 ADMIN_EMAIL = "admin@bench.test"
 PASSWORD = "bench-password-1"
@@ -70,6 +76,23 @@ def build(path: str | Path, *, transactions: int = 1_000_000, users: int = 10_00
     conn.execute("ANALYZE")
     conn.close()
     return {"transactions": count, "users": users, "seconds": time.perf_counter() - started}
+
+
+def shared_db(options: BenchOptions, transactions: int, users: int = 10_000) -> Path:
+    """The database of that size in ``options.shared``, built the first time it is asked for.
+
+    Read it in place; a benchmark that writes (an export from the app lands beside
+    the database) copies it into its own workdir first."""
+    folder = options.shared or options.workdir
+    path = folder / f"bigdb-{transactions}-{users}users.db"
+    if not path.exists():
+        options.say(f"  building {transactions:,} transactions, {users:,} users (once for this run) ...")
+        # Built under another name: a build that fails half-way is not taken for a whole one.
+        partial = folder / f"{path.name}.partial"
+        made = build(partial, transactions=transactions, users=users)
+        os.replace(partial, path)
+        options.say(f"  built {made['transactions']:,} transactions in {made['seconds']:.1f} s")
+    return path
 
 
 def _users_and_wallets(conn: sqlite3.Connection, users: int) -> None:
