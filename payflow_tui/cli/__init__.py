@@ -28,6 +28,7 @@ COMMAND_MODULES = [
     "payflow_tui.cli.cmd_fraud",
     "payflow_tui.cli.cmd_reports",
     "payflow_tui.cli.cmd_notify",
+    "payflow_tui.cli.cmd_settings",
 ]
 
 

@@ -226,7 +226,7 @@ class AdminMixin(ServiceBase):
         key, value = (key or "").strip(), str(value).strip()
         check = _SETTING_CHECKS.get(key)
         if check is None:
-            raise E.InvalidInput(f"Unknown setting {key!r}.")
+            raise E.InvalidInput(f"Unknown setting {key!r}; the settings are: {', '.join(sorted(_SETTING_CHECKS))}.")
         if not check(value):
             expects = _SETTING_EXPECTS.get(key)
             raise E.InvalidInput(f"{value!r} is not a valid value for {key}"
