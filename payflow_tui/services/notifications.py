@@ -23,6 +23,7 @@ class NotificationView(View):
     text: str
     created_at: datetime
     read: bool
+    reference: str | None = None  # the movement's reference, when the event is about one
 
 
 def _visible(role: str) -> tuple[str, list]:
@@ -54,7 +55,8 @@ class NotificationsMixin(ServiceBase):
             names = _names(conn, sorted({e for p in payloads.values() for e in people_named(p)}))
         items = [
             NotificationView(r["id"], r["event_id"], r["type"], sentence(r["type"], payloads[r["id"]], names),
-                             from_iso(r["created_at"]), r["read_at"] is not None)
+                             from_iso(r["created_at"]), r["read_at"] is not None,
+                             payloads[r["id"]].get("reference") or payloads[r["id"]].get("transfer_ref"))
             for r in rows[:limit]
         ]
         return Page(items, items[-1].id if len(rows) > limit else None)

@@ -53,6 +53,9 @@ class PayFlowApp(App):
         self._stoppers: list[Callable[[], None]] = []  # how to stop each background job
         self._activity: tuple | None = None
         self._notices = NotificationWatch()
+        # (event type, reference) of what this terminal's user just did: its own screen
+        # already said so, so its notification is listed but not toasted again.
+        self._own_events: set[tuple[str, str]] = set()
         self.unread = 0
         # True while screens reload because the data changed: those calls are not activity.
         self._reloading = False
@@ -112,6 +115,7 @@ class PayFlowApp(App):
 
         self.session = session
         self.unread = 0
+        self._own_events.clear()
         self._show_who()
         self._clear_stack()
         self.push_screen(home_screen_for(session))
@@ -313,10 +317,16 @@ class PayFlowApp(App):
                           on_error=lambda exc: log.warning("notifications: %s", exc.message),
                           group="notices")
 
+    def did_myself(self, event_type: str, reference: str) -> None:
+        """The signed-in user just caused ``event_type`` for ``reference`` from this terminal."""
+        self._own_events.add((event_type, reference))
+
     def _show_notices(self, session: Session, found: Notices) -> None:
         if session is not self.session:
             return  # signed out (or in as someone else) meanwhile
-        for notice in reversed(found.new):  # oldest first: the newest ends up nearest the eye
+        fresh = [n for n in found.new if (n.type, n.reference) not in self._own_events]
+        self._own_events.difference_update((n.type, n.reference) for n in found.new)
+        for notice in reversed(fresh):  # oldest first: the newest ends up nearest the eye
             self.notify(notice.text, title="Notification", timeout=10)
         if found.more or found.flood:
             more = f"{found.more}{'+' if found.flood else ''}"

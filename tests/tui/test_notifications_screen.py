@@ -148,3 +148,30 @@ async def test_new_notifications_appear_in_the_open_list(bank, make_app):
         pf.transfer(bank.ada, "bola@bank.test", 90_000)
         await changed_elsewhere(pilot)
         assert [n.text for n in screen.notices.items] == ["You received ₦900.00 from Ada Obi."]
+
+
+async def test_a_deposit_i_request_here_is_not_toasted_twice_but_its_confirmation_is(bank, make_app):
+    from .conftest import log_in, type_text
+
+    pf = bank.pf
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await log_in(pilot, "ada@bank.test")
+        await changed_elsewhere(pilot)  # the watch's first look after login sets its marker
+        await pilot.press("d")
+        await settle(pilot)
+        await type_text(pilot, "25")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        await pilot.press("enter")  # close the reference notice
+        await settle(pilot)
+        await changed_elsewhere(pilot)
+        assert not [t for t in toasts(app) if "waiting for a teller" in t]  # the screen said it already
+        assert any(t.startswith("Deposit DEP-") for t in toasts(app))
+        [pending] = pf.pending_deposits(bank.teller).items
+        pf.confirm_deposit(bank.teller, pending.reference)
+        await changed_elsewhere(pilot)
+        assert any("was confirmed" in t and pending.reference in t for t in toasts(app))
+        assert app._own_events == set()
+    rows = pf.notifications(bank.ada, limit=5).items
+    assert [n.reference for n in rows[:2]] == [pending.reference, pending.reference]

@@ -23,6 +23,7 @@ class DepositRequestScreen(MoneyFormScreen):
                   on_done=self._requested)
 
     def _requested(self, tx) -> None:
+        self.payflow_app.did_myself("deposit.requested", tx.reference)
         self.app.notify(f"Deposit {tx.reference} of {tx.display_amount}: awaiting teller confirmation.",
                         title="Deposit requested", timeout=12)
         body = (f"Reference: {tx.reference}\n"

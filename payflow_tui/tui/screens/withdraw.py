@@ -44,6 +44,7 @@ class WithdrawScreen(MoneyFormScreen):
                   on_done=self._withdrawn)
 
     def _withdrawn(self, tx) -> None:
+        self.payflow_app.did_myself("withdrawal.completed", tx.reference)
         self.app.notify(f"Withdrew {tx.display_amount}. Reference {tx.reference}.",
                         title="Withdrawal done", timeout=10)
         self.app.pop_screen()
