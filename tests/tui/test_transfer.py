@@ -87,6 +87,9 @@ async def test_two_sends_of_one_submission_move_money_once(bank, make_app):
         await settle(pilot)
         assert len(transfers_received(bank)) == 1
         assert bank.pf.balance(bank.ada) == 970_000
+        # Both answers are the one transfer: shown once, and only the transfer screen closes.
+        assert isinstance(app.screen, UserHomeScreen)
+        assert len([t for t in toasts(app) if t.startswith("Sent ₦300.00")]) == 1
 
 
 async def test_a_retry_after_an_unknown_outcome_reuses_the_key(bank, make_app, monkeypatch):

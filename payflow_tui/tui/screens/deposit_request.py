@@ -24,6 +24,8 @@ class DepositRequestScreen(MoneyFormScreen):
 
     def _requested(self, tx) -> None:
         self.payflow_app.did_myself("deposit.requested", tx.reference)
+        if not self.is_current:
+            return  # a second answer for the same submission (same key): the first was shown
         self.app.notify(f"Deposit {tx.reference} of {tx.display_amount}: awaiting teller confirmation.",
                         title="Deposit requested", timeout=12)
         body = (f"Reference: {tx.reference}\n"

@@ -139,7 +139,9 @@ class MoneyFormScreen(PayFlowScreen):
 
     def set_busy(self, busy: bool) -> None:
         self.busy = busy
-        self.query_one("#submit", Button).disabled = busy
+        # A late answer (a second one for the same key) may find the form already closing.
+        for button in self.query("#submit").results(Button):
+            button.disabled = busy
 
     def submission_key(self, params: tuple) -> str:
         """The key for sending ``params``: the same while one submission is retried."""

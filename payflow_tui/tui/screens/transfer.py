@@ -69,6 +69,8 @@ class TransferScreen(MoneyFormScreen):
                   params=(email.lower(), amount, memo), on_done=self._sent)
 
     def _sent(self, result) -> None:
+        if not self.is_current:
+            return  # a second answer for the same submission (same key): the first was shown
         self.app.notify(f"Sent {format_amount(result.amount, result.currency)} to {result.credit.owner_name}."
                         f" Reference {result.transfer_ref}.", title="Transfer sent", timeout=10)
         self.app.pop_screen()

@@ -45,6 +45,8 @@ class WithdrawScreen(MoneyFormScreen):
 
     def _withdrawn(self, tx) -> None:
         self.payflow_app.did_myself("withdrawal.completed", tx.reference)
+        if not self.is_current:
+            return  # a second answer for the same submission (same key): the first was shown
         self.app.notify(f"Withdrew {tx.display_amount}. Reference {tx.reference}.",
                         title="Withdrawal done", timeout=10)
         self.app.pop_screen()
