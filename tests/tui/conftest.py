@@ -20,11 +20,24 @@ def make_app(pf):
     return factory
 
 
+async def _workers_done(app) -> None:
+    """Every worker finished. A worker cancelled because its screen closed (or a newer fetch
+    replaced it) has finished too: that is how Textual ends them, not a failure."""
+    import asyncio
+
+    from textual.worker import WorkerCancelled
+
+    results = await asyncio.gather(*(w.wait() for w in list(app.workers)), return_exceptions=True)
+    for result in results:
+        if isinstance(result, BaseException) and not isinstance(result, WorkerCancelled):
+            raise result
+
+
 async def settle(pilot) -> None:
     """Wait until every service call has come back and the screen has redrawn."""
-    await pilot.app.workers.wait_for_complete()
+    await _workers_done(pilot.app)
     await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
+    await _workers_done(pilot.app)
     await pilot.pause()
 
 
