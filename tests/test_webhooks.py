@@ -310,3 +310,13 @@ def test_the_readme_snippet_verifies_a_real_request(bank, hooked, receiver, pf, 
     monkeypatch.setattr(time, "time", lambda: pf.now().timestamp())  # the receiver's clock: the bank's
     assert scope["verify"](SECRET, req.headers[signing.SIGNATURE_HEADER], req.raw)
     assert not scope["verify"](SECRET, req.headers[signing.SIGNATURE_HEADER], req.raw.replace(b"1000", b"9000"))
+
+
+@pytest.mark.parametrize("text, ms", [
+    ("10", 10_000), ("2.5", 2_500), ("0.1", 100), ("1.25", 1_250), ("120", 120_000),
+    ("0.05", None), ("120.001", None), ("1.", None), ("", None), ("ten", None), ("1e2", None), ("1000", None),
+])
+def test_the_webhook_timeout_is_read_as_whole_milliseconds(text, ms):
+    from payflow_tui.services.delivery import timeout_ms
+
+    assert timeout_ms(text) == ms

@@ -39,11 +39,18 @@ USER_AGENT = "PayFlow-Webhooks/1"
 FAN_OUT_BATCH = 1000
 
 
-def _seconds(v: str) -> bool:
-    return bool(re.fullmatch(r"[0-9]{1,3}(\.[0-9]{1,3})?", v)) and 0.1 <= float(v) <= 120
+def timeout_ms(text: str) -> int | None:
+    """The webhook timeout setting ("10", "2.5": seconds, up to 3 decimals) in whole
+    milliseconds, or None when it is not such a number from 0.1 to 120. Kept in
+    integers like every other quantity here; seconds as a float only for httpx."""
+    match = re.fullmatch(r"([0-9]{1,3})(?:\.([0-9]{1,3}))?", text)
+    if match is None:
+        return None
+    ms = int(match[1]) * 1000 + int((match[2] or "0").ljust(3, "0"))
+    return ms if 100 <= ms <= 120_000 else None
 
 
-register_setting("webhook_timeout_seconds", "10", _seconds, "seconds from 0.1 to 120, e.g. 10 or 2.5")
+register_setting("webhook_timeout_seconds", "10", lambda v: timeout_ms(v) is not None, "seconds from 0.1 to 120, e.g. 10 or 2.5")
 register_setting("email_notifications", "1", lambda v: v in ("0", "1"), "1 (on) or 0 (off)")
 # Relative folders are taken from the database's own folder: data/outbox/ for data/payflow.db.
 register_setting("email_outbox_dir", "outbox", lambda v: 0 < len(v) <= 500 and "\x00" not in v,
@@ -94,7 +101,7 @@ class DeliveryMixin(ServiceBase):
                 sent_at = self._now()
                 if job.channel == "WEBHOOK":
                     if client is None:
-                        client = _http_client(float(settings["webhook_timeout_seconds"]))
+                        client = _http_client(timeout_ms(settings["webhook_timeout_seconds"]))
                     ok, code, error = _post(client, job, int(sent_at.timestamp()))
                 else:
                     ok, code, error = self._send_email(job, settings)
@@ -135,7 +142,8 @@ class DeliveryMixin(ServiceBase):
                 return [], settings
             token = secrets.token_hex(8)
             # Long enough for every claimed send to time out in turn, and then some.
-            lease = timedelta(seconds=len(rows) * 3 * float(settings["webhook_timeout_seconds"]) + 60)
+            lease = (timedelta(milliseconds=len(rows) * 3 * timeout_ms(settings["webhook_timeout_seconds"]))
+                     + timedelta(seconds=60))
             conn.executemany(
                 "UPDATE deliveries SET claim_token = ?, claimed_until = ? WHERE id = ?",
                 [(token, to_iso(now + lease), r["id"]) for r in rows],
@@ -246,10 +254,11 @@ class DeliveryMixin(ServiceBase):
             return "failed"
 
 
-def _http_client(timeout_s: float) -> httpx.Client:
+def _http_client(timeout_ms: int) -> httpx.Client:
     import httpx
 
     # No redirects (a receiver must answer itself) and no proxies from the environment.
+    timeout_s = timeout_ms / 1000  # httpx takes seconds
     return httpx.Client(timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0)),
                         follow_redirects=False, trust_env=False)
 
