@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 
 from ..services import PayFlow
 from .history_data import HEAVY_EMAIL, LIGHT_EMAIL, PASSWORD
+from .screen_timing import until
 
 SIZE = (100, 30)
 
@@ -58,20 +59,8 @@ class _Stopwatch:
         self.cpu.append(time.process_time() - self._cpu)
 
 
-async def _until(pilot, done, timeout: float = 60.0) -> None:
-    """Poll ``done`` every millisecond, then wait for the frame that shows it.
-
-    Not Pilot.pause(): that also waits until the whole process is idle, at least
-    20 ms a time, so every figure would carry the harness's own waiting.
-    """
-    give_up = time.perf_counter() + timeout
-    while not done():
-        if time.perf_counter() > give_up:
-            raise TimeoutError("the history screen did not reach the expected state")
-        await asyncio.sleep(0.001)
-    painted = asyncio.get_running_loop().create_future()
-    pilot.app.call_after_refresh(lambda: painted.done() or painted.set_result(None))
-    await painted
+async def _until(pilot, done) -> None:
+    await until(pilot.app, done)  # poll, then the drawn frame: never Pilot.pause() on the clock
 
 
 async def _timed_press(pilot, key: str, done, watch: "_Stopwatch") -> None:

@@ -46,23 +46,20 @@ app.run(headless=True, size={size}, auto_pilot=wait_until_ready("Screen"))
 def wait_until_ready(screen_name: str):
     """An auto-pilot: once the screen is up with a focused Input and painted, say so and quit.
 
-    It polls with plain sleeps and waits for the next refresh, rather than Pilot.pause():
-    pause() also waits until the whole process is idle (up to a second), so PayFlow's
-    start-up check of every wallet against its postings, which runs on a worker thread
-    while the login screen already takes keys, would be counted as start-up.
+    It waits with screen_timing.until rather than Pilot.pause(): pause() also waits until
+    the whole process is idle (up to a second), so PayFlow's start-up check of every wallet
+    against its postings, which runs on a worker thread while the login screen already
+    takes keys, would be counted as start-up.
     """
 
     async def pilot_job(pilot) -> None:
-        import asyncio
-
         from textual.widgets import Input
 
+        from .screen_timing import until
+
         app = pilot.app
-        while not (type(app.screen).__name__ == screen_name and isinstance(app.focused, Input)):
-            await asyncio.sleep(0.002)
-        painted = asyncio.get_running_loop().create_future()
-        app.call_after_refresh(lambda: painted.done() or painted.set_result(None))
-        await painted  # the frame with the focused field is drawn
+        # Returns once the frame with the focused field is drawn.
+        await until(app, lambda: type(app.screen).__name__ == screen_name and isinstance(app.focused, Input))
         print(READY, flush=True)
         app.exit()
 

@@ -30,10 +30,6 @@ def cmd_list(ctx: Context, args) -> Result:
 
 
 def cmd_set(ctx: Context, args) -> Result:
-    pf = ctx.pf()
-    session = ctx.login(actor_of(args))
-    before = pf.get_settings(session).get(args.key.strip())
-    pf.set_setting(session, args.key, args.value)
-    after = pf.get_settings(session)[args.key.strip()]
-    return Result({"key": args.key.strip(), "old": before, "value": after},
-                  f"{args.key.strip()}: {before} -> {after}.")
+    key, value = args.key.strip(), args.value.strip()  # as the service stores them
+    old = ctx.pf().set_setting(ctx.login(actor_of(args)), key, value)
+    return Result({"key": key, "old": old, "value": value}, f"{key}: {old} -> {value}.")

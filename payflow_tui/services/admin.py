@@ -221,8 +221,9 @@ class AdminMixin(ServiceBase):
         """The keys ``set_setting`` accepts (features add theirs). Anyone may read the list."""
         return sorted(_SETTING_CHECKS)
 
-    def set_setting(self, session: Session, key: str, value: str) -> None:
-        """Change one setting, audited. Callers: ADMIN. Unknown keys and bad values refused."""
+    def set_setting(self, session: Session, key: str, value: str) -> str:
+        """Change one setting, audited; returns its old value. Callers: ADMIN. Unknown
+        keys and bad values refused."""
         key, value = (key or "").strip(), str(value).strip()
         check = _SETTING_CHECKS.get(key)
         if check is None:
@@ -236,6 +237,7 @@ class AdminMixin(ServiceBase):
             old = self._setting(conn, key)
             self._put_setting(conn, key, value)
             self._audit(conn, "SETTING_CHANGED", actor_id=actor["id"], key=key, old=old, new=value)
+            return old
 
 
 _USER_SELECT = (

@@ -154,12 +154,19 @@ class ServiceBase:
         asks for six settings, some twice, and for the fraud rules before and after)
         need not go to SQLite again. A writer of that data calls ``_tx_forget``.
         Outside a transaction of ``_write``/``_read`` every call loads afresh."""
-        memo = getattr(self._local, "memo", None)
-        if memo is None or not conn.in_transaction or conn is not getattr(self._local, "conn", None):
+        memo = self._tx_memo(conn)
+        if memo is None:
             return load(conn)
         if name not in memo:
             memo[name] = load(conn)
         return memo[name]
+
+    def _tx_memo(self, conn: sqlite3.Connection) -> dict | None:
+        """The memo of the ``_write``/``_read`` transaction open on ``conn``, else None."""
+        memo = getattr(self._local, "memo", None)
+        if memo is None or not conn.in_transaction or conn is not getattr(self._local, "conn", None):
+            return None
+        return memo
 
     def _tx_forget(self, name: str) -> None:
         memo = getattr(self._local, "memo", None)
@@ -167,7 +174,10 @@ class ServiceBase:
             memo.pop(name, None)
 
     def _setting(self, conn: sqlite3.Connection, key: str) -> str:
-        return self._tx_cached(conn, "settings", self._settings)[key]
+        if self._tx_memo(conn) is not None:
+            return self._tx_cached(conn, "settings", self._settings)[key]
+        row = conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else DEFAULT_SETTINGS[key]
 
     def _put_setting(self, conn: sqlite3.Connection, key: str, value: str) -> None:
         self._tx_forget("settings")  # the transaction's next read sees the new value
