@@ -81,6 +81,20 @@ def test_a_session_whose_account_was_locked_is_told_why(bank):
         pf.wallet(bank.ada)
 
 
+def test_every_later_call_of_a_locked_session_gives_the_same_reason(bank):
+    """A screen's calls run together: the one that notices the lock ends the session, and the
+    others, arriving a moment later, must tell the same reason rather than "not valid"."""
+    pf = bank.pf
+    fail_transfers(pf, bank.ada, 4)
+    for _ in range(2):
+        with pytest.raises(E.AccountLocked, match="^Your account is locked because of 4 failed payments"):
+            pf.wallet(bank.ada)
+    pf.disable_user(bank.admin, "bola@bank.test")
+    for _ in range(2):
+        with pytest.raises(E.AccountDisabled, match="disabled"):
+            pf.history(bank.bola)
+
+
 def test_the_counter_and_the_queue_read_only_unresolved_alerts_through_the_index(bank):
     """The counter runs on every change while an admin is signed in: it must not read the
     resolved alerts, which pile up for years."""

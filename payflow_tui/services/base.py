@@ -83,6 +83,9 @@ class ServiceBase:
         self._all_conns: list[sqlite3.Connection] = []
         self._conns_lock = threading.Lock()
         self._sessions: dict[str, Session] = {}
+        # Why a session was ended by a lock or disable: a screen's other calls,
+        # racing the one that noticed, must tell the same reason, not "not valid".
+        self._ended: dict[str, E.PayFlowError] = {}
         self._sessions_lock = threading.Lock()
         self._dummy_hash: str | None = None
 
@@ -239,9 +242,13 @@ class ServiceBase:
             self._sessions[session.token] = session
         return session
 
-    def logout(self, session: Session) -> None:
+    def logout(self, session: Session, reason: E.PayFlowError | None = None) -> None:
         with self._sessions_lock:
             self._sessions.pop(session.token, None)
+            if reason is not None:
+                if len(self._ended) >= 256:  # only the recent ones can still be racing
+                    self._ended.pop(next(iter(self._ended)))
+                self._ended[session.token] = reason
 
     def _check_session(self, conn: sqlite3.Connection, session: Session, touch: bool = True) -> None:
         # Idleness is a person away from the terminal: measured in wall time, so
@@ -249,6 +256,9 @@ class ServiceBase:
         with self._sessions_lock:
             live = self._sessions.get(getattr(session, "token", None))
         if live is None or live.user_id != session.user_id:
+            ended = self._ended.get(getattr(session, "token", None))
+            if ended is not None:
+                raise type(ended)(ended.message)
             raise E.SessionExpired("Your session is not valid; log in again.")
         idle = timedelta(minutes=int(self._setting(conn, "idle_timeout_minutes")))
         wall = self._base_clock()
@@ -296,11 +306,13 @@ class ServiceBase:
         if user is None:
             raise E.SessionExpired("Your account no longer exists.")
         if user["status"] == "DISABLED":
-            self.logout(session)
-            raise E.AccountDisabled("Your account is disabled; contact an administrator.")
+            error: E.PayFlowError = E.AccountDisabled("Your account is disabled; contact an administrator.")
+            self.logout(session, error)
+            raise error
         if self._locked(conn, user):
-            self.logout(session)
-            raise E.AccountLocked(self._locked_message(conn, user, "Your account"))
+            error = E.AccountLocked(self._locked_message(conn, user, "Your account"))
+            self.logout(session, error)
+            raise error
         if roles and user["role"] not in roles:
             raise E.PermissionDenied(
                 f"Your role ({user['role'].lower()}) may not do this; it needs "
