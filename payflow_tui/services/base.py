@@ -83,7 +83,7 @@ class ServiceBase:
         self._all_conns: list[sqlite3.Connection] = []
         self._conns_lock = threading.Lock()
         self._sessions: dict[str, Session] = {}
-        # Why a session was ended by a lock or disable: a screen's other calls,
+        # Why a session was ended (idle, locked, disabled): a screen's other calls,
         # racing the one that noticed, must tell the same reason, not "not valid".
         self._ended: dict[str, E.PayFlowError] = {}
         self._sessions_lock = threading.Lock()
@@ -245,7 +245,9 @@ class ServiceBase:
     def logout(self, session: Session, reason: E.PayFlowError | None = None) -> None:
         with self._sessions_lock:
             self._sessions.pop(session.token, None)
-            if reason is not None:
+            if reason is None:  # signed out: nothing left to explain
+                self._ended.pop(session.token, None)
+            else:
                 if len(self._ended) >= 256:  # only the recent ones can still be racing
                     self._ended.pop(next(iter(self._ended)))
                 self._ended[session.token] = reason
@@ -263,8 +265,9 @@ class ServiceBase:
         idle = timedelta(minutes=int(self._setting(conn, "idle_timeout_minutes")))
         wall = self._base_clock()
         if wall - live.last_active > idle:
-            self.logout(live)
-            raise E.SessionExpired("Your session expired after inactivity; log in again.")
+            error = E.SessionExpired("Your session expired after inactivity; log in again.")
+            self.logout(live, error)
+            raise error
         if touch and not getattr(self._local, "unattended", False):
             live.last_active = wall
             session.last_active = wall
