@@ -98,13 +98,16 @@ class PayFlowApp(App):
         self.data_changed_signal: Signal[App] = Signal(self, "data-changed")
         self.alert_watch = AlertWatch(self)
 
-    def show_entry(self, notice: str | None = None) -> None:
-        """First-run setup while there is no admin, else the login screen (with ``notice``)."""
+    def show_entry(self, notice: str | None = None) -> bool:
+        """First-run setup while there is no admin, else the login screen (with ``notice``).
+        Whether the notice is on screen."""
         from .screens.login import LoginScreen
         from .screens.setup import SetupScreen
 
         self._clear_stack()
-        self.push_screen(LoginScreen(notice=notice) if self.pf.has_admin() else SetupScreen())
+        login = self.pf.has_admin()
+        self.push_screen(LoginScreen(notice=notice) if login else SetupScreen())
+        return login
 
     def _clear_stack(self) -> None:
         while len(self.screen_stack) > 1:
@@ -128,8 +131,9 @@ class PayFlowApp(App):
         self.unread = 0
         self._notices.forget()
         self._show_who()
-        self.show_entry(notice)
-        if notice:
+        # The login form shows the reason above its fields; a toast too would cover the
+        # form's button on a small terminal.
+        if not self.show_entry(notice) and notice:
             self.notify(notice, title="Signed out", severity="warning", timeout=8)
 
     def _session_ended(self, session: Session, notice: str) -> None:
