@@ -84,9 +84,13 @@ def parse_amount(text: str, *, max_minor: int = DEFAULT_MAX_MINOR) -> int:
     return minor
 
 
-def format_amount(minor: int, currency: str = DEFAULT_CURRENCY) -> str:
-    """Format minor units for people: ``150050`` -> ``₦1,500.50``."""
-    symbol = CURRENCY_SYMBOLS.get(currency, currency + " ")
+def format_amount(minor: int, currency: str = DEFAULT_CURRENCY, *, code: bool = False) -> str:
+    """Format minor units for people: ``150050`` -> ``₦1,500.50``.
+
+    ``code=True`` writes the currency code instead of its sign (``NGN 1,500.50``),
+    for output whose font may lack the sign.
+    """
+    symbol = currency + " " if code else CURRENCY_SYMBOLS.get(currency, currency + " ")
     sign = "-" if minor < 0 else ""
     whole, frac = divmod(abs(int(minor)), MINOR_PER_MAJOR)
     return f"{sign}{symbol}{whole:,}.{frac:02d}"

@@ -25,6 +25,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timedelta, timezone
 
+import pytest
+
 from payflow_tui.clock import FrozenClock
 from payflow_tui.services import PayFlow
 from payflow_tui.services.ledger import insert_transaction, new_reference, post_entry, system_account
@@ -170,3 +172,18 @@ class Month:
 
     def login(self, name: str):
         return self.pf.login(f"{name}@bank.test", PASSWORD)
+
+
+# Fixtures for the modules that test on the month: import them from here by name.
+@pytest.fixture(scope="module")
+def month_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("month") / "payflow.db"
+    build_month_file(path)
+    return path
+
+
+@pytest.fixture
+def month(month_file, tmp_path):
+    m = Month(month_file, tmp_path / "payflow.db")
+    yield m
+    m.pf.close()

@@ -7,16 +7,9 @@ import json
 import pandas as pd
 import pytest
 from tests.conftest import PASSWORD
-from tests.reports_dataset import build_month_file
+from tests.reports_dataset import month_file  # noqa: F401  (fixture)
 
 from payflow_tui.cli import main
-
-
-@pytest.fixture(scope="module")
-def month_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("month") / "payflow.db"
-    build_month_file(path)
-    return path
 
 
 @pytest.fixture
@@ -128,4 +121,38 @@ def test_export_report(capsys, db, tmp_path):
 def test_export_needs_an_admin(capsys, db, tmp_path):
     out = tmp_path / "x.csv"
     code, data = run_json(capsys, db, "export", "transactions", "--as", "ada@bank.test", "--out", str(out))
+    assert code == 3 and data["error"]["code"] == "PERMISSION_DENIED" and not out.exists()
+
+
+def test_export_report_as_a_one_page_pdf(capsys, db, tmp_path):
+    import pypdfium2 as pdfium
+
+    out = tmp_path / "summary.PDF"  # the format follows the file's name, whatever its case
+    code, out_text, _ = run(capsys, db, "export", "report", "--as", "admin@bank.test", "--out", str(out),
+                            "--from", "2026-01-13", "--to", "2026-01-14")
+    assert code == 0 and out_text == f"Wrote the report summary (one page) to {out}.\n"
+    doc = pdfium.PdfDocument(str(out))
+    lines = doc[0].get_textpage().get_text_range().replace("\r", "").split("\n")
+    assert len(doc) == 1 and "Transfers 1 NGN 200.00" in lines and "Deposits 1 NGN 300.00" in lines
+
+    code, data = run_json(capsys, db, "export", "report", "--as", "admin@bank.test", "--format", "pdf")
+    written = db.parent / "exports"
+    assert code == 0 and data["export"]["rows"] == 1
+    assert [p.suffix for p in written.iterdir()] == [".pdf"] and data["export"]["path"].startswith(str(written))
+
+
+@pytest.mark.parametrize("args, code", [
+    (["--format", "xls"], 2),
+    (["--format", "pdf", "--out", "/no/such/folder/r.pdf"], 2),
+    (["--format", "pdf", "--period", "year"], 2),
+])
+def test_bad_pdf_export_arguments_write_nothing(capsys, db, args, code):
+    got, data = run_json(capsys, db, "export", "report", "--as", "admin@bank.test", *args)
+    assert got == code and data["error"]["code"] == "INVALID_INPUT"
+    assert not (db.parent / "exports").exists() or not any((db.parent / "exports").iterdir())
+
+
+def test_a_pdf_needs_an_admin(capsys, db, tmp_path):
+    out = tmp_path / "r.pdf"
+    code, data = run_json(capsys, db, "export", "report", "--as", "ada@bank.test", "--out", str(out))
     assert code == 3 and data["error"]["code"] == "PERMISSION_DENIED" and not out.exists()

@@ -7,7 +7,7 @@ from datetime import date, datetime
 
 import pandas as pd
 import pytest
-from tests.reports_dataset import Month, build_month_file, lagos
+from tests.reports_dataset import Month, lagos, month, month_file  # noqa: F401  (fixtures)
 
 from payflow_tui.money import to_major_str
 from payflow_tui.services import errors as E
@@ -15,20 +15,6 @@ from payflow_tui.services import errors as E
 COLUMNS = ["id", "reference", "created_at", "updated_at", "type", "direction", "status", "amount",
            "currency", "owner_email", "counterparty_email", "transfer_ref", "memo", "failure_code",
            "failure_reason"]
-
-
-@pytest.fixture(scope="module")
-def month_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("month") / "payflow.db"
-    build_month_file(path)
-    return path
-
-
-@pytest.fixture
-def month(month_file, tmp_path):
-    m = Month(month_file, tmp_path / "payflow.db")
-    yield m
-    m.pf.close()
 
 
 def database_rows(path) -> list[dict]:

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import pytest
 from tests.conftest import PASSWORD
-from tests.reports_dataset import Month, build_month_file, lagos
+from tests.reports_dataset import lagos, month, month_file  # noqa: F401  (fixtures)
 
 from payflow_tui.db.migrations import run_sql_file
 from payflow_tui.services import errors as E
@@ -16,20 +16,6 @@ ZERO = {"DEPOSIT": 0, "WITHDRAWAL": 0, "TRANSFER": 0, "SUBSCRIPTION": 0}
 
 def day(amounts: dict | None = None, **counts) -> tuple[dict, dict]:
     return {**ZERO, **(amounts or {})}, {**ZERO, **counts}
-
-
-@pytest.fixture(scope="module")
-def month_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("month") / "payflow.db"
-    build_month_file(path)
-    return path
-
-
-@pytest.fixture
-def month(month_file, tmp_path):
-    m = Month(month_file, tmp_path / "payflow.db")
-    yield m
-    m.pf.close()
 
 
 def volume(report) -> dict[date, tuple[dict, dict]]:

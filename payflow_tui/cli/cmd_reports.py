@@ -17,7 +17,7 @@ def register(subparsers, common) -> None:
     _period_args(p)
     p.set_defaults(func=cmd_report)
 
-    export = subparsers.add_parser("export", parents=[common], help="write transactions or a report as CSV")
+    export = subparsers.add_parser("export", parents=[common], help="write transactions or a report as CSV, or the report as a PDF")
     export_sub = export.add_subparsers(dest="export_command", required=True, metavar="WHAT")
     p = export_sub.add_parser("transactions", parents=[common], help="transactions as CSV (streamed)")
     p.add_argument("--as", dest="as_", metavar="EMAIL", help="acting admin")
@@ -29,9 +29,12 @@ def register(subparsers, common) -> None:
     p.add_argument("--status", type=str.upper, choices=TX_STATUSES, help="only this status")
     p.set_defaults(func=cmd_export_transactions)
 
-    p = export_sub.add_parser("report", parents=[common], help="the report as CSV")
-    p.add_argument("--out", metavar="FILE.csv",
-                   help="output file (default: exports/report-<time>.csv beside the database)")
+    p = export_sub.add_parser("report", parents=[common], help="the report as CSV, or its summary as a PDF")
+    p.add_argument("--out", metavar="FILE.csv|FILE.pdf",
+                   help="output file (default: exports/report-<time>.csv or .pdf beside the database)")
+    p.add_argument("--format", choices=("csv", "pdf"), type=str.lower,
+                   help="csv: every figure as one table; pdf: a one-page summary with a chart"
+                        " (default: from the --out file's name, else csv)")
     _period_args(p)
     p.set_defaults(func=cmd_export_report)
 
@@ -70,7 +73,11 @@ def cmd_export_transactions(ctx: Context, args) -> Result:
 def cmd_export_report(ctx: Context, args) -> Result:
     session = ctx.login(args.as_)
     pf = ctx.pf()
-    out = args.out or pf.default_export_path("report")
+    fmt = args.format or ("pdf" if (args.out or "").lower().endswith(".pdf") else "csv")
+    out = args.out or pf.default_export_path("report", suffix=fmt)
+    if fmt == "pdf":
+        result = pf.export_report_pdf(session, out, **_period_kwargs(args))
+        return Result({"export": result.to_json()}, f"Wrote the report summary (one page) to {result.path}.")
     return _export_result(pf.export_report(session, out, **_period_kwargs(args)), "report rows")
 
 

@@ -50,13 +50,13 @@ def export_sql(where: list[str]) -> str:
             + " ORDER BY t.id")
 
 
-def check_out_path(out_path: str | Path) -> Path:
+def check_out_path(out_path: str | Path, suffix: str = "csv") -> Path:
     """An output file whose folder exists and which is not itself a folder."""
     if out_path is None or not str(out_path).strip():
-        raise E.InvalidInput("An output file is required (--out FILE.csv).")
+        raise E.InvalidInput(f"An output file is required (--out FILE.{suffix}).")
     out = Path(out_path).expanduser()
     if out.is_dir():
-        raise E.InvalidInput(f"{out} is a folder; give a file name such as {out / 'export.csv'}.")
+        raise E.InvalidInput(f"{out} is a folder; give a file name such as {out / ('export.' + suffix)}.")
     if not out.parent.is_dir():
         raise E.InvalidInput(f"Folder {out.parent} does not exist.")
     return out

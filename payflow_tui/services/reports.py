@@ -80,6 +80,29 @@ class ReportsMixin(ExportsMixin):
             partial.unlink(missing_ok=True)
         return ExportResult(out, len(rows), out.stat().st_size)
 
+    def export_report_pdf(self, session: Session, out_path: str | Path, *, period: str | None = None,
+                          date_from: date | str | None = None, date_to: date | str | None = None,
+                          currency: str | None = None) -> ExportResult:
+        """Write the report's summary as a one-page A4 PDF. Callers: ADMIN only.
+
+        The page holds the period, the totals per movement type, a bar chart
+        of money moved per day, subscriptions and open alerts, and the largest
+        wallets; amounts carry the currency code. ``rows`` of the result is the
+        number of pages (1). Refuses what ``export_report`` refuses.
+        """
+        from .report_pdf import write_report_pdf
+
+        out = check_out_path(out_path, "pdf")
+        report = self.report(session, period=period, date_from=date_from, date_to=date_to,
+                             currency=currency)
+        partial = out.with_name(out.name + ".part")
+        try:
+            pages = write_report_pdf(report, partial)
+            os.replace(partial, out)
+        finally:
+            partial.unlink(missing_ok=True)
+        return ExportResult(out, pages, out.stat().st_size)
+
     def default_export_path(self, name: str, *, suffix: str = "csv") -> Path:
         """Where a screen saves an export: ``<database folder>/exports/<name>-<local time>.csv``.
 

@@ -19,24 +19,10 @@ from payflow_tui.tui.app import PayFlowApp, create_app
 from payflow_tui.tui.screens.home import StaffMenuScreen
 from payflow_tui.tui.screens.reports import ReportsScreen
 from payflow_tui.tui.widgets.export_panel import ExportPanel
-from tests.reports_dataset import Month, build_month_file
+from tests.reports_dataset import month, month_file  # noqa: F401  (fixtures)
 
 from .conftest import SIZE, settle
 from .staff_helpers import fill, press, sign_in, toasts
-
-
-@pytest.fixture(scope="module")
-def month_file(tmp_path_factory):
-    path = tmp_path_factory.mktemp("month") / "payflow.db"
-    build_month_file(path)
-    return path
-
-
-@pytest.fixture
-def month(month_file, tmp_path):
-    m = Month(month_file, tmp_path / "payflow.db")
-    yield m
-    m.pf.close()
 
 
 def rendered(screen, selector: str) -> str:
@@ -207,6 +193,25 @@ async def test_export_the_periods_transactions_and_the_report(month, tmp_path):
                   for r in csv_rows(report_file) if r["section"] == "total"}
         assert totals["DEPOSIT"] == ("4", "1950.00")
         assert any(f"saved to {report_file}" in t for t in toasts(app))
+
+
+async def test_save_the_reports_summary_as_a_one_page_pdf(month, tmp_path):
+    import pypdfium2 as pdfium
+
+    app = create_app(pf=month.pf, poll=False)
+    async with app.run_test(size=SIZE) as pilot:
+        screen = await open_reports(pilot, month.admin)
+        await press(pilot, "m")
+        await press(pilot, "p")
+
+        out = tmp_path / "exports" / "report-20260117-120000.pdf"
+        assert sorted(p.name for p in (tmp_path / "exports").iterdir()) == [out.name]
+        doc = pdfium.PdfDocument(str(out))
+        lines = doc[0].get_textpage().get_text_range().replace("\r", "").split("\n")
+        # The period on screen (this month), not the default week.
+        assert len(doc) == 1 and "2026-01-01 to 2026-01-31 (31 days), Africa/Lagos time; amounts in NGN" in lines
+        assert f"Deposits 5 NGN {screen.report.totals['DEPOSIT'] // 100:,}.00" in lines
+        assert any(f"1 page saved to {out}" in t for t in toasts(app))
 
 
 async def test_escape_cancels_a_running_export_and_leaves_no_file(month, tmp_path, monkeypatch):

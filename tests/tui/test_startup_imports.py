@@ -11,9 +11,10 @@ import subprocess
 import sys
 
 LATER = ("pandas", "pyarrow", "httpx", "smtplib", "email", "pyotp", "segno", "croniter", "dateutil",
-         "multiprocessing", "sqlite_utils")
+         "multiprocessing", "sqlite_utils", "fpdf", "PIL")
 LATER_OURS = ("payflow_tui.services.demo_builder", "payflow_tui.services.demo_process",
-              "payflow_tui.cli.cmd_money", "payflow_tui.tui.screens.reports")
+              "payflow_tui.cli.cmd_money", "payflow_tui.tui.screens.reports",
+              "payflow_tui.services.report_pdf")
 
 
 def test_starting_the_app_loads_no_module_only_a_feature_needs():

@@ -1,8 +1,9 @@
 """The administrator's reports: a period's money per day, subscriptions, alerts, largest wallets.
 
 The report is computed by the service in a thread worker (pandas is loaded
-there, the first time, never at start-up); exports write CSV files under the
-database's ``exports/`` folder while a progress bar runs.
+there, the first time, never at start-up); exports write CSV files, and the
+summary as a one-page PDF, under the database's ``exports/`` folder while a
+progress bar runs.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ class ReportsScreen(PayFlowScreen):
             "t, w and m show today, this week (Monday to Sunday) or this month; c goes to the range field: "
             "type the first and last day, both included, e.g. 2026-01-01 → 2026-01-31 (-> or 'to' work "
             "too), then Enter. e saves the period's transactions as CSV, r saves this report as CSV, "
-            "both under exports/ beside the database (data/exports/) with the time in the name; Escape "
+            "p saves its summary as a one-page PDF with a chart, all under exports/ beside the database (data/exports/) with the time in the name; Escape "
             "cancels a running export. In a browser the file is also offered as a download.")
     BINDINGS = [
         Binding("t", "period('today')", "Today", id="reports-today", tooltip="Report on today",
@@ -55,8 +56,10 @@ class ReportsScreen(PayFlowScreen):
                 tooltip="Type a range of days, the first and last included", group=PERIOD_KEYS),
         Binding("e", "export_transactions", "Export txns", id="reports-export-transactions",
                 tooltip="Save this period's transactions as a CSV file under data/exports"),
-        Binding("r", "export_report", "Export report", id="reports-export-report",
+        Binding("r", "export_report", "Report CSV", id="reports-export-report",
                 tooltip="Save this report as a CSV file under data/exports"),
+        Binding("p", "export_pdf", "Report PDF", id="reports-export-pdf",
+                tooltip="Save this report's summary as a one-page PDF under data/exports"),
     ]
 
     def __init__(self) -> None:
@@ -234,7 +237,7 @@ class ReportsScreen(PayFlowScreen):
     # -- exports ---------------------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("export_transactions", "export_report"):
+        if action in ("export_transactions", "export_report", "export_pdf"):
             panel = self.query_one("#export-panel", ExportPanel)
             return None if self.report is None or panel.running else True
         return super().check_action(action, parameters)
@@ -252,17 +255,24 @@ class ReportsScreen(PayFlowScreen):
         self._export("Exporting transactions…", job, "Transactions")
 
     def action_export_report(self) -> None:
+        self._export_report("csv", "Exporting the report…", "Report")
+
+    def action_export_pdf(self) -> None:
+        self._export_report("pdf", "Making the PDF summary…", "Report summary")
+
+    def _export_report(self, fmt: str, what: str, noun: str) -> None:
+        """The report on screen (its period and currency) as CSV or as the one-page PDF."""
         if self.report is None:
             return
         period, pf, session = self.report.period, self.pf, self.session
+        write = pf.export_report_pdf if fmt == "pdf" else pf.export_report
         currency = self.report.currency
 
         def job(progress):
-            out = pf.default_export_path("report")
-            return pf.export_report(session, out, date_from=period.first_day, date_to=period.end_day,
-                                    currency=currency)
+            out = pf.default_export_path("report", suffix=fmt)
+            return write(session, out, date_from=period.first_day, date_to=period.end_day, currency=currency)
 
-        self._export("Exporting the report…", job, "Report")
+        self._export(what, job, noun)
 
     def _export(self, what: str, job, noun: str) -> None:
         self.query_one("#export-panel", ExportPanel).start(what, job, partial(self._exported, noun))
@@ -273,10 +283,13 @@ class ReportsScreen(PayFlowScreen):
             self.notify("Export cancelled; no file was written.", title="Export cancelled",
                         severity="warning")
             return
-        rows = f"{result.rows:,} row{'' if result.rows == 1 else 's'}"
+        pdf = result.path.suffix.lower() == ".pdf"
+        unit = "page" if pdf else "row"
+        rows = f"{result.rows:,} {unit}{'' if result.rows == 1 else 's'}"
         if self.app.is_web:
             # In a browser the file is on the server: offer it as a download too.
-            self.app.deliver_binary(result.path, save_filename=result.path.name, mime_type="text/csv")
+            self.app.deliver_binary(result.path, save_filename=result.path.name,
+                                    mime_type="application/pdf" if pdf else "text/csv")
             self.notify(f"{rows} saved to {_shown(result.path)}; your browser is downloading it.",
                         title=f"{noun} exported")
         else:
@@ -302,6 +315,6 @@ def _shown(path: Path) -> str:
 
 
 register_section(Section(
-    "reports", "Reports", "Money per day, subscriptions, alerts, largest wallets; CSV export",
+    "reports", "Reports", "Money per day, subscriptions, alerts, largest wallets; CSV and PDF export",
     ("ADMIN",), ReportsScreen, order=230, group="Monitoring",
 ))
