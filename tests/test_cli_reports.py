@@ -143,13 +143,17 @@ def test_export_report_as_a_one_page_pdf(capsys, db, tmp_path):
 
 @pytest.mark.parametrize("args, code", [
     (["--format", "xls"], 2),
+    (["--format", "csv", "--out", "summary.pdf"], 2),  # the name and the format disagree
+    (["--format", "pdf", "--out", "figures.CSV"], 2),
     (["--format", "pdf", "--out", "/no/such/folder/r.pdf"], 2),
     (["--format", "pdf", "--period", "year"], 2),
 ])
-def test_bad_pdf_export_arguments_write_nothing(capsys, db, args, code):
+def test_bad_pdf_export_arguments_write_nothing(capsys, db, args, code, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # where a relative --out would land
     got, data = run_json(capsys, db, "export", "report", "--as", "admin@bank.test", *args)
     assert got == code and data["error"]["code"] == "INVALID_INPUT"
     assert not (db.parent / "exports").exists() or not any((db.parent / "exports").iterdir())
+    assert not list(tmp_path.glob("*.pdf*")) and not list(tmp_path.glob("*.CSV*"))
 
 
 def test_a_pdf_needs_an_admin(capsys, db, tmp_path):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 
 from ..money import format_amount
+from ..services import errors as E
 from ..services.queries import TX_STATUSES, TX_TYPES
 from ..services.report_views import PLURAL, VOLUME_TYPES, ExportResult, Report
 from .context import Context, Result
@@ -73,7 +74,11 @@ def cmd_export_transactions(ctx: Context, args) -> Result:
 def cmd_export_report(ctx: Context, args) -> Result:
     session = ctx.login(args.as_)
     pf = ctx.pf()
-    fmt = args.format or ("pdf" if (args.out or "").lower().endswith(".pdf") else "csv")
+    named = (args.out or "").lower().rsplit(".", 1)[-1] if "." in (args.out or "") else None
+    if args.format and named in ("csv", "pdf") and named != args.format:
+        raise E.InvalidInput(f"--out {args.out} names a {named.upper()} file but --format is {args.format};"
+                             " give one or make them agree.")
+    fmt = args.format or ("pdf" if named == "pdf" else "csv")
     out = args.out or pf.default_export_path("report", suffix=fmt)
     if fmt == "pdf":
         result = pf.export_report_pdf(session, out, **_period_kwargs(args))
