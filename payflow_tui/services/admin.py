@@ -13,7 +13,7 @@ from .views import Page, UserView, WalletView, user_view, wallet_view
 USER_STATUSES = ("ACTIVE", "LOCKED", "DISABLED")
 
 
-def _whole(low: int, high: int):
+def whole_number(low: int, high: int):
     """A check for a whole number in [low, high], written with ASCII digits only:
     str.isdigit() also accepts '²' and '٣', which int() then rejects or misreads."""
     def check(v: str) -> bool:
@@ -21,15 +21,23 @@ def _whole(low: int, high: int):
     return check
 
 
+def is_switch(v: str) -> bool:
+    """The check for an on/off setting: "1" or "0"."""
+    return v in ("0", "1")
+
+
+SWITCH_EXPECTS = "1 (on) or 0 (off)"
+
+
 # Settings an admin may change, with a check for each value.
 _SETTING_CHECKS = {
-    "registration_open": lambda v: v in ("0", "1"),
-    "idle_timeout_minutes": _whole(1, 24 * 60),
+    "registration_open": is_switch,
+    "idle_timeout_minutes": whole_number(1, 24 * 60),
     # Up to ₦10 trillion for one amount: sums of such amounts still fit SQLite's 64-bit integers.
-    "max_amount_minor": _whole(1, 10**15),
-    "deposit_expiry_hours": _whole(1, 24 * 90),
-    "lockout_threshold": _whole(1, 100),
-    "lockout_minutes": _whole(1, 24 * 60),
+    "max_amount_minor": whole_number(1, 10**15),
+    "deposit_expiry_hours": whole_number(1, 24 * 90),
+    "lockout_threshold": whole_number(1, 100),
+    "lockout_minutes": whole_number(1, 24 * 60),
     "timezone": lambda v: _valid_zone(v),
     "support_contact": lambda v: 0 < len(v) <= 200,
 }
@@ -60,7 +68,9 @@ def _valid_zone(name: str) -> bool:
 
 def register_setting(key: str, default: str, check, expects: str = "") -> None:
     """Let a feature module declare a setting an admin may change; ``expects`` says
-    in a few words what a valid value is, for the message that refuses a bad one."""
+    in a few words what a valid value is, for the message that refuses a bad one.
+    ``check`` gets any text an admin types: it answers False, never raises (numbers:
+    ``whole_number``; on/off: ``is_switch``)."""
     DEFAULT_SETTINGS.setdefault(key, default)
     _SETTING_CHECKS[key] = check
     if expects:

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 from ..clock import from_iso, to_iso
 from . import mailer, signing
-from .admin import register_setting
+from .admin import SWITCH_EXPECTS, is_switch, register_setting, whole_number
 from .base import ServiceBase
 from .outbox import STAFF_ONLY_FAMILIES, event_matches
 from .sentences import people_named, sentence
@@ -50,18 +50,19 @@ def timeout_ms(text: str) -> int | None:
     return ms if 100 <= ms <= 120_000 else None
 
 
-register_setting("webhook_timeout_seconds", "10", lambda v: timeout_ms(v) is not None, "seconds from 0.1 to 120, e.g. 10 or 2.5")
-register_setting("email_notifications", "1", lambda v: v in ("0", "1"), "1 (on) or 0 (off)")
+register_setting("webhook_timeout_seconds", "10", lambda v: timeout_ms(v) is not None,
+                 "seconds from 0.1 to 120, e.g. 10 or 2.5")
+register_setting("email_notifications", "1", is_switch, SWITCH_EXPECTS)
 # Relative folders are taken from the database's own folder: data/outbox/ for data/payflow.db.
 register_setting("email_outbox_dir", "outbox", lambda v: 0 < len(v) <= 500 and "\x00" not in v,
                  "a folder path of 1 to 500 characters")
 register_setting("smtp_host", "", lambda v: len(v) <= 253 and " " not in v,
                  "a host name without spaces, or nothing")
-register_setting("smtp_port", "25", lambda v: v.isascii() and v.isdigit() and 1 <= int(v) <= 65535,
+register_setting("smtp_port", "25", whole_number(1, 65535),
                  "a port number from 1 to 65535")
 register_setting("smtp_from", "PayFlow <no-reply@payflow.local>", lambda v: "@" in v and len(v) <= 254,
                  "an e-mail address, e.g. PayFlow <no-reply@bank.ng>")
-register_setting("smtp_starttls", "0", lambda v: v in ("0", "1"), "1 (on) or 0 (off)")
+register_setting("smtp_starttls", "0", is_switch, SWITCH_EXPECTS)
 
 
 def retry_delay(attempts: int) -> timedelta:

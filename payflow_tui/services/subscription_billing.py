@@ -13,11 +13,11 @@ from datetime import datetime, timedelta
 from ..clock import to_iso
 from ..money import format_amount
 from . import errors as E
-from .admin import register_setting
+from .admin import register_setting, whole_number
 from .base import CommittedRefusal, Movement, ServiceBase
 from .ledger import insert_transaction, new_reference, post_entry, system_account
 
-register_setting("subscription_grace_days", "7", lambda v: v.isdigit() and 0 <= int(v) <= 90,
+register_setting("subscription_grace_days", "7", whole_number(0, 90),
                  "a whole number of days from 0 to 90")
 
 

@@ -16,19 +16,15 @@ from ..clock import to_iso
 from ..money import format_amount
 from . import errors as E
 from . import totp
-from .admin import register_setting
+from .admin import SWITCH_EXPECTS, is_switch, register_setting, whole_number
 from .base import CommittedRefusal, Movement, ServiceBase, Session
 from .ledger import insert_transaction, new_reference
 from .views import View
 
 
-def _whole(low: int, high: int):
-    return lambda v: v.isascii() and v.isdigit() and low <= int(v) <= high
-
-
-register_setting("step_up_threshold_minor", "5000000", _whole(1, 10**15),
+register_setting("step_up_threshold_minor", "5000000", whole_number(1, 10**15),
                  "a whole number of minor units from 1 to 10^15")
-register_setting("admin_login_requires_2fa", "0", lambda v: v in ("0", "1"), "1 (on) or 0 (off)")
+register_setting("admin_login_requires_2fa", "0", is_switch, SWITCH_EXPECTS)
 
 ENROL_HINT = "enrol in two-factor authentication first (Profile, or `payflow 2fa enrol`)"
 
