@@ -101,17 +101,19 @@ class BaselineSide:
         """Each transfer's two outbox rows, made before the clock starts (random event ids,
         as the service makes them; payloads of the same shape)."""
         import json
-        import secrets
+
+        from ..money import to_major_str
+        from ..services.outbox import new_event_id
 
         events = []
         for n, (sender, recipient, amount) in enumerate(self.plan):
             ref = f"B{self.tag}-{n}"
-            payload = {"amount": f"{amount // 100}.{amount % 100:02d}", "currency": self.currency,
+            payload = {"amount": to_major_str(amount), "currency": self.currency,
                        "memo": None, "transfer_ref": ref}
             events.append([
-                (f"evt_{secrets.token_hex(12)}", "transfer.sent", self.users[sender],
+                (new_event_id(), "transfer.sent", self.users[sender],
                  json.dumps({**payload, "to": f"hot{recipient}@bench.example"}, sort_keys=True), self.at),
-                (f"evt_{secrets.token_hex(12)}", "transfer.received", self.users[recipient],
+                (new_event_id(), "transfer.received", self.users[recipient],
                  json.dumps({**payload, "sender": f"hot{sender}@bench.example"}, sort_keys=True), self.at),
             ])
         return events

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 from ..money import format_amount
 from ..services import errors as E
@@ -74,7 +75,7 @@ def cmd_export_transactions(ctx: Context, args) -> Result:
 def cmd_export_report(ctx: Context, args) -> Result:
     session = ctx.login(args.as_)
     pf = ctx.pf()
-    named = (args.out or "").lower().rsplit(".", 1)[-1] if "." in (args.out or "") else None
+    named = Path(args.out).suffix.lower().lstrip(".") if args.out else None
     if args.format and named in ("csv", "pdf") and named != args.format:
         raise E.InvalidInput(f"--out {args.out} names a {named.upper()} file but --format is {args.format};"
                              " give one or make them agree.")

@@ -245,9 +245,8 @@ class ServiceBase:
     def logout(self, session: Session, reason: E.PayFlowError | None = None) -> None:
         with self._sessions_lock:
             self._sessions.pop(session.token, None)
-            if reason is None:  # signed out: nothing left to explain
-                self._ended.pop(session.token, None)
-            else:
+            self._ended.pop(session.token, None)  # signed out: nothing left to explain
+            if reason is not None:
                 if len(self._ended) >= 256:  # only the recent ones can still be racing
                     self._ended.pop(next(iter(self._ended)))
                 self._ended[session.token] = reason

@@ -255,11 +255,11 @@ class DeliveryMixin(ServiceBase):
             return "failed"
 
 
-def _http_client(timeout_ms: int) -> httpx.Client:
+def _http_client(timeout_in_ms: int) -> httpx.Client:
     import httpx
 
     # No redirects (a receiver must answer itself) and no proxies from the environment.
-    timeout_s = timeout_ms / 1000  # httpx takes seconds
+    timeout_s = timeout_in_ms / 1000  # httpx takes seconds
     return httpx.Client(timeout=httpx.Timeout(timeout_s, connect=min(timeout_s, 5.0)),
                         follow_redirects=False, trust_env=False)
 

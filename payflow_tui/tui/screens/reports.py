@@ -43,8 +43,8 @@ class ReportsScreen(PayFlowScreen):
             "t, w and m show today, this week (Monday to Sunday) or this month; c goes to the range field: "
             "type the first and last day, both included, e.g. 2026-01-01 → 2026-01-31 (-> or 'to' work "
             "too), then Enter. e saves the period's transactions as CSV, r saves this report as CSV, "
-            "p saves its summary as a one-page PDF with a chart, all under exports/ beside the database (data/exports/) with the time in the name; Escape "
-            "cancels a running export. In a browser the file is also offered as a download.")
+            "p saves its summary as a one-page PDF with a chart, all under exports/ beside the database "
+            "(data/exports/) with the time in the name; Escape cancels a running export. In a browser the file is also offered as a download.")
     BINDINGS = [
         Binding("t", "period('today')", "Today", id="reports-today", tooltip="Report on today",
                 group=PERIOD_KEYS),

@@ -33,6 +33,7 @@ class SettingKind:
     # An on/off setting ("1"/"0") is flipped after a confirmation instead of typed:
     # what turning it on and turning it off will do, in the admin's words.
     switch: tuple[str, str] | None = None
+    switch_labels: tuple[str, str] = ("Turn on", "Turn off")  # the confirming button, each way
 
 
 def _on_off(v: str) -> str:
@@ -65,7 +66,8 @@ KINDS: dict[str, SettingKind] = {
         "Self-registration", lambda v: "Open" if v == "1" else "Closed",
         "Whether people may open an account themselves at the login screen.",
         switch=("Open self-registration? Anyone at a terminal can then open an account holder's login.",
-                "Close self-registration? New account holders must then be created by an administrator.")),
+                "Close self-registration? New account holders must then be created by an administrator."),
+        switch_labels=("Open", "Close")),
     "idle_timeout_minutes": SettingKind("Idle sign-out", _minutes,
                                         "Minutes without activity before a terminal returns to login (1-1440)."),
     "max_amount_minor": _amount_kind(
@@ -190,12 +192,10 @@ class SettingsScreen(PayFlowScreen):
             return
         kind, current = kind_of(key), self._values.get(key, "")
         if kind.switch is not None:
-            turning_on = current != "1"
-            labels = ("Open", "Close") if key == "registration_open" else ("Turn on", "Turn off")
+            way = 0 if current != "1" else 1  # 0: turning it on
             self.app.push_screen(
-                ConfirmDialog(kind.label, kind.switch[0 if turning_on else 1],
-                              confirm_label=labels[0 if turning_on else 1]),
-                lambda ok: self._save(key, "1" if turning_on else "0") if ok else None,
+                ConfirmDialog(kind.label, kind.switch[way], confirm_label=kind.switch_labels[way]),
+                lambda ok: self._save(key, "1" if way == 0 else "0") if ok else None,
             )
             return
         dialog = InputDialog(kind.label, f"{kind.hint}\nNow: {kind.show(current)}.",
