@@ -19,9 +19,7 @@ from datetime import datetime, timezone
 
 from ..services import PayFlow
 from .history_data import HEAVY_EMAIL, LIGHT_EMAIL, PASSWORD
-from .screen_timing import until
-
-SIZE = (100, 30)
+from .screen_timing import signed_in, until
 
 
 @dataclass
@@ -75,16 +73,12 @@ async def _timed_press(pilot, key: str, done, watch: "_Stopwatch") -> None:
 async def _measure_app(db_path: str, email: str, label: str, *, opens: int, steps: int) -> HistoryFigures:
     from textual.widgets import Input, Select
 
-    from ..tui.app import create_app
     from ..tui.screens.history import HistoryScreen
     from ..tui.widgets.tx_table import TransactionTable
 
     pf = PayFlow.open(db_path)
-    app = create_app(pf=pf, poll=False)
     figures = HistoryFigures(label, _wallet_rows(pf, email))
-    async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
-        app.signed_in(pf.login(email, PASSWORD))
+    async with signed_in(pf, pf.login(email, PASSWORD)) as (app, pilot):
         await _until(pilot, lambda: app.screen.query(TransactionTable) and
                      app.screen.query_one(TransactionTable).page is not None)
         for _ in range(opens):

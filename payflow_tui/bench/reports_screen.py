@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 
 from . import BenchOptions, BenchReport, benchmark
-from .screen_timing import until
+from .screen_timing import signed_in, until
 from .stats import machine
 
 YEAR = "2025-03-01 -> 2026-03-01"
@@ -36,7 +36,6 @@ async def screen_times(db: Path, runs: int, export: bool) -> dict[str, list[floa
 
     from ..clock import FrozenClock
     from ..services import PayFlow
-    from ..tui.app import create_app
     from ..tui.screens.all_transactions import AllTransactionsScreen
     from ..tui.screens.reports import ReportsScreen
     from ..tui.widgets.tx_table import TransactionTable
@@ -45,12 +44,7 @@ async def screen_times(db: Path, runs: int, export: bool) -> dict[str, list[floa
     pf = PayFlow.open(db, clock=FrozenClock(bigdb.END), password_hasher=bigdb.FAST_HASHER)
     admin = pf.login(bigdb.ADMIN_EMAIL, bigdb.PASSWORD)
     times: dict[str, list[float]] = {}
-    app = create_app(pf=pf, poll=False)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        app.signed_in(admin)
-        await pilot.pause()
-
+    async with signed_in(pf, admin) as (app, pilot):
         async def timed(name: str, action, done) -> None:
             # The action runs beside the clock's polling: Pilot.press() goes on waiting for
             # the process to idle after the key, and that wait is the harness's, not the app's.

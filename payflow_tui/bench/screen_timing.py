@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Awaitable, Callable
+from contextlib import asynccontextmanager
+from typing import AsyncIterator, Awaitable, Callable
+
+SIZE = (100, 30)  # the terminal every screen benchmark draws on
 
 
 async def drawn(app) -> None:
@@ -53,3 +56,18 @@ async def timed(into: list[float], app, action: Callable[[], Awaitable[object] |
         await pending
     await settle(app)
     into.append(time.perf_counter() - started)
+
+
+@asynccontextmanager
+async def signed_in(pf, session, size: tuple[int, int] = SIZE) -> AsyncIterator[tuple]:
+    """``(app, pilot)``: the real app on ``pf``, headless at ``size``, with ``session``
+    signed in and its home screen loaded and drawn. Live polling is off, so a figure
+    counts only the action being timed."""
+    from ..tui.app import create_app
+
+    app = create_app(pf=pf, poll=False)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause()
+        app.signed_in(session)
+        await settle(app)
+        yield app, pilot

@@ -95,19 +95,13 @@ def _insert(conn, batch) -> None:
 
 
 async def measure(pf: PayFlow, admin, repeat: int) -> dict[str, list[float]]:
-    from ..tui.app import create_app
     from ..tui.screens.all_transactions import AllTransactionsScreen
     from ..tui.screens.audit_log import AuditLogScreen
     from ..tui.screens.pending_deposits import PendingDepositsScreen
     from ..tui.widgets.tx_table import TransactionTable
 
     times: dict[str, list[float]] = {}
-    app = create_app(pf=pf, poll=False)
-    async with app.run_test(size=(100, 30)) as pilot:
-        await pilot.pause()
-        app.signed_in(admin)
-        await pilot.pause()
-
+    async with timing.signed_in(pf, admin) as (app, _):
         async def timed(name: str, action, done=None) -> None:
             # Until the screen's work is finished and drawn (see payflow_tui/bench/screen_timing).
             if done is None:
